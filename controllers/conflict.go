@@ -1,0 +1,90 @@
+/*
+Copyright 2026 The Security Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+	"strings"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/securityoperator/security-operator/api/v1alpha1"
+)
+
+// indexTenant is a field index of Securities by the tenant they manage, so
+// that finding a conflict reads only the Securities of one tenant.
+const indexTenant = ".spec.tenant"
+
+// tenantKey identifies a tenant across namespaces: the same tenant ID in
+// two clouds is two tenants, and GUIDs compare case-insensitively.
+func tenantKey(obj *v1alpha1.Security) string {
+	cloud := obj.Spec.Cloud
+	if cloud == "" {
+		cloud = v1alpha1.CloudPublic
+	}
+	return string(cloud) + "/" + strings.ToLower(obj.Spec.TenantID)
+}
+
+func indexByTenant(o client.Object) []string {
+	obj, ok := o.(*v1alpha1.Security)
+	if !ok {
+		return nil
+	}
+	return []string{tenantKey(obj)}
+}
+
+// checkConflict finds the Security that owns obj's tenant: the oldest by
+// creation time, then by namespace and name. Every other Security of the
+// tenant is left alone with reason Conflict and makes no Graph call, so two
+// specs never fight over one tenant.
+func (r *SecurityReconciler) checkConflict(ctx context.Context, obj *v1alpha1.Security) (outcome, bool) {
+	var peers v1alpha1.SecurityList
+	if err := r.List(ctx, &peers, client.MatchingFields{indexTenant: tenantKey(obj)}); err != nil {
+		return outcome{reason: v1alpha1.ReasonProgressing, message: err.Error(), retrying: true, err: err}, false
+	}
+	owner := obj
+	for i := range peers.Items {
+		if ownsBefore(&peers.Items[i], owner) {
+			owner = &peers.Items[i]
+		}
+	}
+	if owner.UID == obj.UID {
+		return outcome{}, true
+	}
+	return stalled(v1alpha1.ReasonConflict,
+		"Security %s/%s, created earlier, already manages tenant %s in cloud %s; "+
+			"this object makes no Graph call until that one is deleted",
+		owner.Namespace, owner.Name, obj.Spec.TenantID, cloudName(obj)), false
+}
+
+// ownsBefore reports whether a wins ownership of a tenant over b.
+func ownsBefore(a, b *v1alpha1.Security) bool {
+	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+		return a.CreationTimestamp.Before(&b.CreationTimestamp)
+	}
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	return a.Name < b.Name
+}
+
+func cloudName(obj *v1alpha1.Security) v1alpha1.Cloud {
+	if obj.Spec.Cloud == "" {
+		return v1alpha1.CloudPublic
+	}
+	return obj.Spec.Cloud
+}
