@@ -41,7 +41,7 @@ import (
 const maxPropertiesSize = 32 * 1024
 
 // propertyName is the form of a Graph property name that spec.properties
-// accepts; the admission policy security-properties checks the same.
+// accepts; the admission policy security-property-names checks the same.
 var propertyName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,127}$`)
 
 // desiredProperties returns spec.properties as raw JSON values. It checks

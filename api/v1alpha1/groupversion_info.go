@@ -21,17 +21,28 @@ limitations under the License.
 package v1alpha1
 
 import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/controller-runtime/pkg/scheme"
 )
 
 var (
 	// GroupVersion is the group and version of the Security API.
 	GroupVersion = schema.GroupVersion{Group: "graph.securityoperator.io", Version: "v1alpha1"}
 
-	// SchemeBuilder adds the Security types to a scheme.
-	SchemeBuilder = &scheme.Builder{GroupVersion: GroupVersion}
+	// SchemeBuilder adds the Security types to a scheme. It is built on
+	// apimachinery alone, so that importing the API does not pull in
+	// controller-runtime, whose scheme.Builder is deprecated for this reason.
+	SchemeBuilder = runtime.NewSchemeBuilder(addKnownTypes)
 
 	// AddToScheme adds the types of this group and version to a scheme.
 	AddToScheme = SchemeBuilder.AddToScheme
 )
+
+// addKnownTypes registers Security and SecurityList, and the meta types
+// (such as ListOptions) that every group version needs.
+func addKnownTypes(scheme *runtime.Scheme) error {
+	scheme.AddKnownTypes(GroupVersion, &Security{}, &SecurityList{})
+	metav1.AddToGroupVersion(scheme, GroupVersion)
+	return nil
+}

@@ -30,18 +30,18 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
-	"github.com/securityoperator/security-operator/internal/testenv"
+	"github.com/securityoperator/security-operator/internal/controlplane"
 )
 
 // env is the control plane that all tests of the package share.
-var env *testenv.Environment
+var env *controlplane.Environment
 
 // namespace holds the objects that the tests create.
 const namespace = "default"
 
 func TestMain(m *testing.M) {
 	var err error
-	env, err = testenv.New()
+	env, err = controlplane.New()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

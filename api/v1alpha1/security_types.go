@@ -101,7 +101,7 @@ type SecuritySpec struct {
 	// differ only in case are rejected, as are id (read-only) and names
 	// starting with @ (OData annotations that the operator adds itself).
 	// Those name rules are checked at admission by the ValidatingAdmissionPolicy
-	// security-properties, because CRD validation rules cannot see the keys of
+	// security-property-names, because CRD validation rules cannot see the keys of
 	// free-form JSON. The operator rejects more than 32 KiB of JSON in total.
 	// +optional
 	// +kubebuilder:validation:Schemaless
@@ -273,8 +273,4 @@ type SecurityList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	// items are the Security objects.
 	Items []Security `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&Security{}, &SecurityList{})
 }
