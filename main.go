@@ -161,7 +161,10 @@ func managerOptions(o options) ctrl.Options {
 	if o.watchNamespace != "" {
 		cacheOpts.DefaultNamespaces = map[string]cache.Config{o.watchNamespace: {}}
 	}
-	shutdown := 15 * time.Second
+	// Stopping cancels the reconciles' contexts, which ends their Graph
+	// requests; the bound stays below the pod's terminationGracePeriodSeconds
+	// (30) so that the leader lease is released before the kubelet kills it.
+	shutdown := 25 * time.Second
 	return ctrl.Options{
 		Scheme:                        scheme,
 		Metrics:                       metricsOpts,
