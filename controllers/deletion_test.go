@@ -19,6 +19,7 @@ package controllers_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -109,7 +110,11 @@ func TestConflictAndHandOver(t *testing.T) {
 	g := NewWithT(t)
 	tn := newTenant(t)
 	ownerKey := tn.security(t, "owner", map[string]any{"level": 1})
-	waitForReason(t, ownerKey, v1alpha1.ReasonSynced)
+	owner := waitForReason(t, ownerKey, v1alpha1.ReasonSynced)
+	// creationTimestamp has a resolution of one second, and equal timestamps
+	// fall back to comparing namespace/name, so the latecomer must be created
+	// in a later second to be the younger object.
+	time.Sleep(time.Until(owner.CreationTimestamp.Add(1100 * time.Millisecond)))
 	other := newTenant(t)
 	other.id = tn.id
 	otherKey := other.security(t, "latecomer", map[string]any{"level": 2},

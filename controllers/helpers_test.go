@@ -180,7 +180,7 @@ func condition(obj *v1alpha1.Security, condType string) *metav1.Condition {
 
 // requestResync sets the requested-at annotation, which asks for an
 // immediate reconcile, and waits until the operator has handled it.
-func requestResync(t *testing.T, key types.NamespacedName) *v1alpha1.Security {
+func requestResync(t *testing.T, key types.NamespacedName) {
 	t.Helper()
 	g := NewWithT(t)
 	value := time.Now().Format(time.RFC3339Nano)
@@ -195,7 +195,6 @@ func requestResync(t *testing.T, key types.NamespacedName) *v1alpha1.Security {
 		g.Expect(k8s.Get(context.Background(), key, obj)).To(Succeed())
 		g.Expect(obj.Status.LastHandledRequest).To(Equal(value))
 	}, timeout, interval).Should(Succeed())
-	return obj
 }
 
 // logBuffer keeps everything the manager logs, so tests can search it.

@@ -29,6 +29,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -276,7 +277,7 @@ func (c *Client) attempt(
 	if gerr == nil {
 		return o, nil, false
 	}
-	if readErr != nil && readErr != errBodyTooLarge {
+	if readErr != nil && !errors.Is(readErr, errBodyTooLarge) {
 		return nil, gerr, ctx.Err() == nil
 	}
 	return nil, gerr, retryableStatus(resp.StatusCode)

@@ -19,6 +19,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -121,8 +122,8 @@ func props(m map[string]string) map[string]json.RawMessage {
 // graphError returns err as a *graph.Error, failing the test otherwise.
 func graphError(t *testing.T, err error) *graph.Error {
 	t.Helper()
-	gerr, ok := err.(*graph.Error)
-	if !ok {
+	var gerr *graph.Error
+	if !errors.As(err, &gerr) {
 		t.Fatalf("error %v (%T) is not a *graph.Error", err, err)
 	}
 	return gerr
