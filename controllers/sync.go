@@ -205,16 +205,22 @@ func (r *SecurityReconciler) markSynced(obj *v1alpha1.Security) outcome {
 	now := metav1.NewTime(r.now())
 	obj.Status.LastSyncTime = &now
 	obj.Status.NotAppliedProperties = nil
+	if len(obj.Spec.Properties) == 1 {
+		return synced("Graph matches the spec (1 property)")
+	}
 	return synced(fmt.Sprintf("Graph matches the spec (%d properties)", len(obj.Spec.Properties)))
 }
 
 // reportDrift emits an Event when a tenant that was in sync, or one whose
 // drift is only reported, starts to differ in other properties than before.
+// With driftPolicy Correct, a difference found at the first sync or right
+// after a spec change is not drift: the spec moved, not the tenant.
 func (r *SecurityReconciler) reportDrift(obj *v1alpha1.Security, drifted []string) {
 	if len(drifted) == 0 || slices.Equal(drifted, obj.Status.DriftedProperties) {
 		return
 	}
-	if obj.Status.LastSyncTime == nil && obj.Spec.DriftPolicy != v1alpha1.DriftPolicyReport {
+	specMoved := obj.Status.LastSyncTime == nil || obj.Status.ObservedGeneration != obj.Generation
+	if specMoved && obj.Spec.DriftPolicy != v1alpha1.DriftPolicyReport {
 		return
 	}
 	driftTotal.Inc()
