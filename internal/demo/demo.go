@@ -112,7 +112,7 @@ func Run(ctx context.Context, o Options) (err error) {
 	case err := <-s.manager.Done():
 		// The folder with the log is removed on return, so show the log now.
 		s.printLogTail()
-		return fmt.Errorf("the operator exited unexpectedly: %v", err)
+		return fmt.Errorf("the operator exited unexpectedly: %w", err)
 	}
 }
 

@@ -89,7 +89,7 @@ func (s *session) waitReadyz(ctx context.Context, url string) error {
 	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		select {
 		case err := <-s.manager.Done():
-			return false, fmt.Errorf("the operator exited before it was ready: %v", err)
+			return false, fmt.Errorf("the operator exited before it was ready: %w", err)
 		default:
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)

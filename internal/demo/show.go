@@ -40,7 +40,7 @@ func (s *session) applySamples(ctx context.Context) error {
 		// Show what the user would look at next before giving up.
 		_ = s.kubectl.run(ctx, "describe", "security", sampleName)
 		s.printLogTail()
-		return errors.Join(fmt.Errorf("Security %q did not become Ready", sampleName), err)
+		return errors.Join(fmt.Errorf("the Security %q did not become Ready", sampleName), err)
 	}
 	return nil
 }

@@ -27,8 +27,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
-	"github.com/securityoperator/security-operator/internal/emulator"
 	"github.com/securityoperator/security-operator/internal/controlplane"
+	"github.com/securityoperator/security-operator/internal/emulator"
 )
 
 // renderSamples renders config/samples.
