@@ -57,6 +57,7 @@ func init() {
 // options are the manager's command-line flags.
 type options struct {
 	metricsAddr, probeAddr         string
+	pprofAddr                      string
 	secureMetrics, enableHTTP2     bool
 	leaderElect                    bool
 	leaderElectionNamespace        string
@@ -96,8 +97,17 @@ func parseFlags() (options, zap.Options) {
 		"PEM bundle trusted, in addition to the system roots, for Graph and the login authority.")
 	flag.DurationVar(&o.graphTimeout, "graph-timeout", 30*time.Second,
 		"Timeout of one HTTP request to Graph.")
-	flag.Float64Var(&o.kubeQPS, "kube-api-qps", 50, "Queries per second to the Kubernetes API server.")
-	flag.IntVar(&o.kubeBurst, "kube-api-burst", 100, "Burst of queries to the Kubernetes API server.")
+	// A first sync writes status twice (the originals before the PATCH, then
+	// the result), and controller-runtime gives each resource type its own
+	// rate limiter, so 32 workers at 200ms per reconcile need about 320
+	// status writes per second when a fleet is first applied.
+	flag.Float64Var(&o.kubeQPS, "kube-api-qps", 400,
+		"Queries per second to the Kubernetes API server, per resource type.")
+	flag.IntVar(&o.kubeBurst, "kube-api-burst", 800,
+		"Burst of queries to the Kubernetes API server, per resource type.")
+	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "0",
+		"Address of the Go pprof endpoint, such as 127.0.0.1:8082; 0 disables it. "+
+			"It has no authentication: bind it to loopback only.")
 	zapOpts := zap.Options{Development: false}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -169,6 +179,7 @@ func managerOptions(o options) ctrl.Options {
 		Scheme:                        scheme,
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        o.probeAddr,
+		PprofBindAddress:              o.pprofAddr,
 		LeaderElection:                o.leaderElect,
 		LeaderElectionID:              "security-operator.graph.securityoperator.io",
 		LeaderElectionNamespace:       o.leaderElectionNamespace,
