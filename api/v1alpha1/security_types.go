@@ -62,21 +62,25 @@ const (
 
 // SecuritySpec is the desired state of a tenant's Graph security object.
 type SecuritySpec struct {
-	// tenantID is the Microsoft Entra tenant ID, a GUID such as
-	// 72f988bf-86f1-41af-91ab-2d7cd011db47. It cannot change after creation:
-	// create a new Security for another tenant.
+	// tenantID is the Microsoft Entra tenant ID (the Directory ID), a GUID
+	// such as 72f988bf-86f1-41af-91ab-2d7cd011db47, not a domain name. It
+	// cannot change after creation: create a new Security for another tenant.
 	// +required
-	// +kubebuilder:validation:Pattern=`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
+	// +kubebuilder:validation:MaxLength=36
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')",message="tenantID must be the tenant's GUID (its Directory ID), not a domain name"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="tenantID is immutable"
 	TenantID string `json:"tenantID"`
 
 	// cloud is the Microsoft cloud the tenant lives in. It selects the login
-	// and Graph hosts; a Security can never name a host itself.
+	// and Graph hosts; a Security can never name a host itself. Default:
+	// Public.
 	// +optional
 	// +kubebuilder:default=Public
 	Cloud Cloud `json:"cloud,omitempty"`
 
 	// graphVersion is the Graph version path segment, such as v1.0 or beta.
+	// Default: v1.0. Some properties, such as providerStatus, are writable
+	// only in beta.
 	// +optional
 	// +kubebuilder:default="v1.0"
 	// +kubebuilder:validation:MaxLength=32
@@ -100,9 +104,12 @@ type SecuritySpec struct {
 	// the property. Names are case-insensitive in Graph, so two names that
 	// differ only in case are rejected, as are id (read-only) and names
 	// starting with @ (OData annotations that the operator adds itself).
-	// Those name rules are checked at admission by the ValidatingAdmissionPolicy
-	// security-property-names, because CRD validation rules cannot see the keys of
-	// free-form JSON. The operator rejects more than 32 KiB of JSON in total.
+	// A name starts with a letter, then letters, digits or underscores, at
+	// most 128 characters; at most 64 names. The name rules are checked at
+	// admission by the ValidatingAdmissionPolicy security-property-names,
+	// which reports one bad name at a time, because CRD validation rules
+	// cannot see the keys of free-form JSON. The operator rejects more than
+	// 32 KiB of JSON in total.
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:validation:Type=object
@@ -112,6 +119,7 @@ type SecuritySpec struct {
 
 	// driftPolicy says what to do when Graph differs from the spec: Correct
 	// patches the difference back, Report only records it in status.
+	// Default: Correct.
 	// +optional
 	// +kubebuilder:default=Correct
 	DriftPolicy DriftPolicy `json:"driftPolicy,omitempty"`
@@ -120,19 +128,20 @@ type SecuritySpec struct {
 	// deleted: Orphan leaves it as it is, Restore patches back the values
 	// recorded in status.originalProperties. Setting the annotation
 	// graph.securityoperator.io/skip-restore: "true" lets a stuck Restore go.
+	// Default: Orphan.
 	// +optional
 	// +kubebuilder:default=Orphan
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
 
 	// syncInterval is how often Graph is read again to find changes made
-	// outside the operator, such as 15m or 1h. The minimum is 1m, because
-	// Graph throttles an application at about 150 requests per minute per
-	// tenant.
+	// outside the operator, such as 15m or 1h30m, in units of ms, s, m and h
+	// (no days). Default: 15m. The minimum is 1m, because Graph throttles an
+	// application at about 150 requests per minute per tenant.
 	// +optional
 	// +kubebuilder:default="15m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1m')",message="syncInterval must be at least 1m"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ms|s|m|h))+$') || duration(self) >= duration('1m')",message="syncInterval must be at least 1m"
 	SyncInterval *metav1.Duration `json:"syncInterval,omitempty"`
 
 	// suspend stops reconciling: while true the operator reads nothing from

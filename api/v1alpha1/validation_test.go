@@ -74,9 +74,9 @@ func TestCreateRejectsInvalidSpec(t *testing.T) {
 		{"tenantID missing", func(s map[string]any) { delete(s, "tenantID") },
 			"spec.tenantID", "Required value"},
 		{"tenantID not a GUID", set("tenantID", "contoso.onmicrosoft.com"),
-			"spec.tenantID", "should match"},
+			"spec.tenantID", "tenantID must be the tenant's GUID (its Directory ID), not a domain name"},
 		{"tenantID GUID in braces", set("tenantID", "{72f988bf-86f1-41af-91ab-2d7cd011db47}"),
-			"spec.tenantID", "should match"},
+			"spec.tenantID", "36"},
 		{"tenantID number", set("tenantID", 42),
 			"spec.tenantID", "must be of type string"},
 		{"credentials missing", func(s map[string]any) { delete(s, "credentials") },
@@ -208,4 +208,19 @@ func TestCreateAcceptsValidSpec(t *testing.T) {
 			g.Expect(err).NotTo(HaveOccurred())
 		})
 	}
+}
+
+// TestSyncIntervalInDaysHasOneCause checks that a duration the pattern
+// rejects, such as 1d, gets only the pattern's message and no CEL type
+// conversion error from the minimum rule.
+func TestSyncIntervalInDaysHasOneCause(t *testing.T) {
+	g := NewWithT(t)
+	spec := validSpec()
+	spec["syncInterval"] = "1d"
+
+	err := env.Client.Create(t.Context(), newSecurity(spec))
+
+	g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "error: %v", err)
+	g.Expect(statusCauses(err)).To(HaveLen(1), "error: %v", err)
+	g.Expect(statusCauses(err)).To(haveCause("spec.syncInterval", "should match"))
 }
