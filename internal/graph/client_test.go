@@ -207,6 +207,7 @@ func TestRevokedTokenAuthenticationFailed(t *testing.T) {
 	g.Expect(gerr.Class).To(Equal(graph.ClassAuthentication))
 	g.Expect(gerr.StatusCode).To(Equal(401))
 	g.Expect(gerr.Code).To(Equal("InvalidAuthenticationToken"))
+	g.Expect(gerr.Token).To(BeFalse(), "Graph itself rejected the token")
 	g.Expect(gerr.Error()).NotTo(ContainSubstring(token.Token))
 
 	// Forgetting the tenant's credential, as a caller does on this class,
@@ -422,6 +423,8 @@ func TestWrongSecretAuthenticationFailed(t *testing.T) {
 	g.Expect(gerr.StatusCode).To(Equal(401))
 	g.Expect(gerr.Code).To(Equal("invalid_client"))
 	g.Expect(gerr.Message).To(HavePrefix("token request rejected: AADSTS7000215: "))
+	g.Expect(gerr.Token).To(BeTrue())
+	g.Expect(gerr.Error()).To(HavePrefix("token for graph GET security failed with status 401 (AuthenticationFailed)"))
 	g.Expect(gerr.RequestID).To(MatchRegexp(`^[0-9a-f-]{36}$`))
 	g.Expect(gerr.Error()).NotTo(ContainSubstring("not-the-secret"))
 	g.Expect(gerr.Error()).NotTo(ContainSubstring("\n"))

@@ -56,6 +56,11 @@ type Error struct {
 	Class Class
 	// Method is the HTTP method of the Graph call, such as GET or PATCH.
 	Method string
+	// Token is true when the token request for the Graph call failed, so
+	// that Graph itself was not called. RequestID is then Microsoft
+	// Entra's trace ID and ClientRequestID its correlation ID, which its
+	// sign-in error pages call Request Id and Correlation Id.
+	Token bool
 	// StatusCode is the HTTP status of the failed response, or 0 when
 	// there was no response.
 	StatusCode int
@@ -86,7 +91,11 @@ type Error struct {
 // request identifiers.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "graph %s security failed", e.Method)
+	if e.Token {
+		fmt.Fprintf(&b, "token for graph %s security failed", e.Method)
+	} else {
+		fmt.Fprintf(&b, "graph %s security failed", e.Method)
+	}
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, " with status %d", e.StatusCode)
 	}

@@ -59,7 +59,7 @@ var knownCauses = []struct{ phrase, cause string }{
 // attempt's timeout. It never copies the text of err, because azidentity puts the
 // whole response body into it.
 func tokenError(ctx context.Context, method string, err error, timeout time.Duration) *Error {
-	e := &Error{Class: ClassUnavailable, Method: method, Err: err}
+	e := &Error{Class: ClassUnavailable, Method: method, Token: true, Err: err}
 	var af *azidentity.AuthenticationFailedError
 	if errors.As(err, &af) && af.RawResponse != nil {
 		fillFromTokenResponse(e, af.RawResponse)
