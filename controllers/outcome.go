@@ -47,6 +47,9 @@ type outcome struct {
 	// err, when set, is returned to controller-runtime, which retries with
 	// exponential backoff.
 	err error
+	// logged is true when the phase that produced the outcome has logged
+	// the failure already.
+	logged bool
 }
 
 func synced(message string) outcome {

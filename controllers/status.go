@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -27,6 +28,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
 )
@@ -79,6 +81,13 @@ func (r *SecurityReconciler) finish(
 	}
 	if out.err != nil {
 		return ctrl.Result{}, out.err
+	}
+	if out.stalled && !out.logged {
+		// No error goes back to controller-runtime, which would log it, so an
+		// administrator reading only the log learns of it here, once per
+		// sync interval at most.
+		log.FromContext(ctx).Error(errors.New(out.message), "Security is stalled until its spec or credentials change",
+			"reason", out.reason)
 	}
 	if out.noRequeue {
 		return ctrl.Result{}, nil

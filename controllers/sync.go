@@ -242,6 +242,7 @@ func (r *SecurityReconciler) graphFailure(ctx context.Context, tenant graph.Tena
 	out := fromGraphError(err)
 	if out.err == nil {
 		log.FromContext(ctx).Error(err, msg, "reason", out.reason)
+		out.logged = true
 	}
 	return out
 }
