@@ -52,7 +52,10 @@ func (s *session) show(ctx context.Context) error {
 	if err := s.kubectl.run(ctx, "get", "securities", "-o", "wide"); err != nil {
 		return err
 	}
-	if err := s.kubectl.run(ctx, "describe", "security", sampleName); err != nil {
+	if err := s.kubectl.run(ctx, "get", "security", sampleName, "-o", "yaml"); err != nil {
+		return err
+	}
+	if err := s.kubectl.run(ctx, "events", "--for", "security/"+sampleName); err != nil {
 		return err
 	}
 	s.step("What the operator changed in the tenant")
@@ -61,7 +64,7 @@ func (s *session) show(ctx context.Context) error {
 
 // printNextSteps prints commands to try while the demo keeps running.
 func (s *session) printNextSteps() {
-	k := "kubectl --kubeconfig=" + s.kubectl.kubeconfig
+	k := s.kubectl.binary + " --kubeconfig=" + s.kubectl.kubeconfig
 	admin := fmt.Sprintf("%s/_emulator/tenants/%s/properties", s.graph.URL(), emulator.DemoTenantID)
 	curl := "curl -s --cacert " + s.caFile
 	lines := []string{
@@ -82,12 +85,15 @@ func (s *session) printNextSteps() {
 		"  # instead of waiting for syncInterval (5m): the drift is patched back.",
 		"  " + curl + " -X PATCH -H 'Content-Type: application/json' -d '{\"providerStatus\":[]}' " + admin,
 		"  " + k + " annotate security " + sampleName +
-			" graph.securityoperator.io/requested-at=\"$(date +%s)\" --overwrite",
+			" graph.securityoperator.io/requested-at=\"$(date -Is)\" --overwrite",
 		"  " + curl + " " + admin,
 		"",
 		"  # Delete it: deletionPolicy Restore patches back the values from before the operator ran.",
 		"  " + k + " delete security " + sampleName,
 		"  " + curl + " " + admin,
+		"",
+		"  # Create it again:",
+		"  " + k + " apply -k " + filepath.Join(s.o.Root, "config", "samples"),
 		"",
 		"The operator's log: " + s.logFile,
 		"These files are removed when the demo stops.",

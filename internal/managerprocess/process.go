@@ -85,6 +85,11 @@ func Start(o Options) (*Process, error) {
 	// The manager must not inherit a kubeconfig or Azure settings of the
 	// person running the demo.
 	cmd.Env = filteredEnv()
+	// Its own process group keeps the terminal's Ctrl-C away from the
+	// manager, so that only the caller decides when and how it stops.
+	// controller-runtime exits with status 1 on a second signal, which a
+	// SIGINT followed by Stop's SIGTERM would be.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("failed to start the manager: %w", err)
 	}
