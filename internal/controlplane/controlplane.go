@@ -60,7 +60,8 @@ type Environment struct {
 	// apiextensions.k8s.io/v1 and the Security API.
 	Scheme *runtime.Scheme
 
-	env *envtest.Environment
+	env     *envtest.Environment
+	certDir string
 }
 
 // NewScheme returns a scheme with the client-go types, CustomResourceDefinition
@@ -105,11 +106,22 @@ func New() (*Environment, error) {
 		return nil, err
 	}
 
+	// The API server keeps its certificates in a folder of ours rather than
+	// one that envtest deletes on stop, so that StartAPIServer can restart it
+	// with the serving certificate that existing clients trust.
+	certDir, err := os.MkdirTemp("", "controlplane-apiserver-")
+	if err != nil {
+		return nil, fmt.Errorf("failed to create the API server's certificate folder: %w", err)
+	}
 	env := &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: assets,
+		ControlPlane:          envtest.ControlPlane{APIServer: &envtest.APIServer{CertDir: certDir}},
 	}
+	// Without a bound, a stopping API server waits for open watches, such
+	// as a manager's, for up to a minute, past envtest's 20s stop timeout.
+	env.ControlPlane.APIServer.Configure().Set("shutdown-watch-termination-grace-period", "2s")
 	if os.Getenv("KUBEBUILDER_CONTROLPLANE_START_TIMEOUT") == "" {
 		env.ControlPlaneStartTimeout = startTimeout
 	}
@@ -119,7 +131,7 @@ func New() (*Environment, error) {
 		// after starting them, for example on an invalid CRD.
 		return nil, errors.Join(
 			fmt.Errorf("failed to start envtest with binaries from %s: %w", assets, err),
-			env.Stop())
+			env.Stop(), os.RemoveAll(certDir))
 	}
 
 	scheme := NewScheme()
@@ -128,9 +140,9 @@ func New() (*Environment, error) {
 		err = installPolicies(c, filepath.Join(root, "config", "crd", "policy"))
 	}
 	if err != nil {
-		return nil, errors.Join(err, env.Stop())
+		return nil, errors.Join(err, env.Stop(), os.RemoveAll(certDir))
 	}
-	return &Environment{Config: cfg, Client: c, Scheme: scheme, env: env}, nil
+	return &Environment{Config: cfg, Client: c, Scheme: scheme, env: env, certDir: certDir}, nil
 }
 
 // WriteKubeconfig writes a kubeconfig file for a new user in the group
@@ -150,7 +162,7 @@ func (e *Environment) WriteKubeconfig(path, user string) error {
 
 // Stop stops the API server and etcd and removes their temporary data.
 func (e *Environment) Stop() error {
-	return e.env.Stop()
+	return errors.Join(e.env.Stop(), os.RemoveAll(e.certDir))
 }
 
 // assetsDir returns KUBEBUILDER_ASSETS after checking that it contains the

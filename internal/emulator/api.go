@@ -43,6 +43,7 @@ func (s *Server) AddSecretApp(tenantID, clientID, secret string) {
 	defer t.mu.Unlock()
 	a := t.app(clientID)
 	a.secrets = append(a.secrets, secret)
+	s.secrets.add(secret)
 }
 
 // AddCertificateApp registers the first certificate of certPEM, which must
@@ -94,6 +95,7 @@ func (s *Server) AddFederatedApp(tenantID, clientID, assertion string) {
 	defer t.mu.Unlock()
 	a := t.app(clientID)
 	a.assertions = append(a.assertions, assertion)
+	s.secrets.add(assertion)
 }
 
 // RemoveApp deletes the app and all its credentials. Tokens already issued
@@ -159,6 +161,18 @@ func (s *Server) Requests(tenantID string) []Request {
 		return t.requests()
 	}
 	return nil
+}
+
+// Hanging returns the number of the tenant's requests that a Hang fault
+// holds open now, so that a test can act while a request waits.
+func (s *Server) Hanging(tenantID string) int {
+	t := s.tenant(tenantID)
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.hanging
 }
 
 // Counts returns the tenant's counters without copying its log.

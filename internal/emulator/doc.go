@@ -46,6 +46,14 @@ limitations under the License.
 // Graph's shape, {"error": {"code", "message", "innerError": {...}}}, with
 // request-id and client-request-id headers.
 //
+// Faults in a tenant's Behaviour replace the next matching responses: an
+// error status with Graph's or Microsoft Entra's error body, a custom body,
+// a Retry-After or Location header, a reset, or a request held open (Hang).
+// A PATCH fault with afterApply stores the change first, as when Graph kept
+// a change whose response was lost. The request log names the credential
+// behind each token, and SecretValues returns every secret and token seen,
+// for tests that check nothing leaks.
+//
 // # Admin API
 //
 // Other processes, such as a demo or a benchmark, drive the emulator over

@@ -131,6 +131,10 @@ func (x *exchange) applyFault(f Fault, token bool) {
 	switch {
 	case f.Hang:
 		x.entry.Status = 0
+		if x.tenant != nil {
+			x.tenant.addHanging(1)
+			defer x.tenant.addHanging(-1)
+		}
 		x.server.hang(x.r.Context())
 		// Returning would send an empty 200 if the client is still there.
 		panic(http.ErrAbortHandler)
@@ -144,6 +148,9 @@ func (x *exchange) applyFault(f Fault, token bool) {
 	}
 	if f.RetryAfter != "" {
 		x.w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Location != "" {
+		x.w.Header().Set("Location", f.Location)
 	}
 	switch {
 	case f.Empty:

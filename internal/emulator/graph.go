@@ -55,7 +55,7 @@ func (s *Server) serveSecurity(x *exchange, version string) {
 	x.tenant = t
 	x.pause(t.latency())
 	if f, ok := t.takeFault(x.entry.Kind); ok {
-		x.applyFault(f, false)
+		s.serveFault(x, t, f)
 		return
 	}
 	if over, retryAfter := t.overBudget(time.Now()); over {
@@ -76,6 +76,21 @@ func (s *Server) serveSecurity(x *exchange, version string) {
 	}
 }
 
+// serveFault responds to a Graph request with a fault. It logs the body of
+// a PATCH, and stores it first when the fault sets AfterApply.
+func (s *Server) serveFault(x *exchange, t *tenant, f Fault) {
+	if x.entry.Kind == KindPatch {
+		if f.AfterApply {
+			if !s.applyPatch(x, t) {
+				return
+			}
+		} else if body, err := io.ReadAll(http.MaxBytesReader(x.w, x.r.Body, maxPatchBytes)); err == nil {
+			x.entry.Body = compactOrRaw(body)
+		}
+	}
+	x.applyFault(f, false)
+}
+
 // authorize finds the tenant of the request's bearer token. On failure it
 // has sent 401 InvalidAuthenticationToken.
 func (s *Server) authorize(x *exchange) (*tenant, bool) {
@@ -89,12 +104,14 @@ func (s *Server) authorize(x *exchange) (*tenant, bool) {
 		)
 		return nil, false
 	}
+	s.secrets.add(strings.TrimSpace(token))
 	grant, ok := s.tokens.lookup(strings.TrimSpace(token), time.Now())
 	if !ok {
 		x.graphError(http.StatusUnauthorized, "InvalidAuthenticationToken",
 			"Access token has expired or is not yet valid.")
 		return nil, false
 	}
+	x.entry.Credential = grant.credential
 	t := s.tenant(grant.tenantID)
 	if t == nil {
 		x.graphError(http.StatusUnauthorized, "InvalidAuthenticationToken",
@@ -115,43 +132,53 @@ func (x *exchange) writeObject(status int, t *tenant, version string) {
 	x.writeJSON(status, obj)
 }
 
-// patch merges the body's properties into the tenant's state after
-// checking all of them, so that a rejected PATCH changes nothing.
+// patch applies a PATCH and responds with the object, or with no content
+// when the behaviour sets PatchStatus 204.
 func (s *Server) patch(x *exchange, t *tenant, version string) {
-	media, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type"))
-	if media != "application/json" {
-		x.graphError(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
-			"The Content-Type must be application/json.")
+	if !s.applyPatch(x, t) {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(x.w, x.r.Body, maxPatchBytes))
-	if err != nil {
-		x.graphError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			"The request body is too large.")
-		return
-	}
-	x.entry.Body = compactOrRaw(body)
-	var props map[string]json.RawMessage
-	if err := json.Unmarshal(body, &props); err != nil || props == nil {
-		x.graphError(http.StatusBadRequest, "BadRequest", "The request body is not a JSON object.")
-		return
-	}
-	b := t.currentBehaviour()
-	changes, rejection := checkPatch(props, b.Reject)
-	if rejection != "" {
-		x.graphError(http.StatusBadRequest, "BadRequest", rejection)
-		return
-	}
-	if err := t.merge(changes, b.Drop, b.Lowercase); err != nil {
-		x.graphError(http.StatusBadRequest, "BadRequest", "Invalid value: "+err.Error())
-		return
-	}
-	if b.PatchStatus == http.StatusNoContent {
+	if t.currentBehaviour().PatchStatus == http.StatusNoContent {
 		x.setIDs()
 		x.writeRaw(http.StatusNoContent, nil)
 		return
 	}
 	x.writeObject(http.StatusOK, t, version)
+}
+
+// applyPatch merges the body's properties into the tenant's state after
+// checking all of them, so that a rejected PATCH changes nothing. It
+// reports false when it has sent an error instead.
+func (s *Server) applyPatch(x *exchange, t *tenant) bool {
+	media, _, _ := mime.ParseMediaType(x.r.Header.Get("Content-Type"))
+	if media != "application/json" {
+		x.graphError(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
+			"The Content-Type must be application/json.")
+		return false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(x.w, x.r.Body, maxPatchBytes))
+	if err != nil {
+		x.graphError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+			"The request body is too large.")
+		return false
+	}
+	x.entry.Body = compactOrRaw(body)
+	var props map[string]json.RawMessage
+	if err := json.Unmarshal(body, &props); err != nil || props == nil {
+		x.graphError(http.StatusBadRequest, "BadRequest", "The request body is not a JSON object.")
+		return false
+	}
+	b := t.currentBehaviour()
+	changes, rejection := checkPatch(props, b.Reject)
+	if rejection != "" {
+		x.graphError(http.StatusBadRequest, "BadRequest", rejection)
+		return false
+	}
+	if err := t.merge(changes, b.Drop, b.Lowercase); err != nil {
+		x.graphError(http.StatusBadRequest, "BadRequest", "Invalid value: "+err.Error())
+		return false
+	}
+	return true
 }
 
 // checkPatch returns the properties of a PATCH body that change state,

@@ -20,6 +20,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -123,6 +124,7 @@ func (s *Server) serveToken(x *exchange, tenantSegment string) {
 	lifetime := t.tokenLifetime()
 	grant.expires = time.Now().Add(lifetime)
 	token := s.tokens.issue(grant)
+	s.secrets.add(token)
 	seconds := int(lifetime.Seconds())
 	x.w.Header().Set("Cache-Control", "no-store")
 	x.writeJSON(http.StatusOK, map[string]any{
@@ -164,13 +166,16 @@ func (s *Server) authenticate(x *exchange, t *tenant, tenantSegment string) (iss
 		return issuedToken{}, false
 	}
 	endpoint := s.url + "/" + tenantSegment + "/oauth2/v2.0/token"
-	if !s.checkCredential(x, a, clientID, endpoint) {
+	credential, ok := s.checkCredential(x, a, clientID, endpoint)
+	if !ok {
 		return issuedToken{}, false
 	}
+	x.entry.Credential = credential
 	return issuedToken{
-		tenantID: t.id,
-		clientID: strings.ToLower(clientID),
-		audience: audience,
+		tenantID:   t.id,
+		clientID:   strings.ToLower(clientID),
+		audience:   audience,
+		credential: credential,
 	}, true
 }
 
@@ -201,38 +206,42 @@ func (s *Server) audience(scope string) (string, bool) {
 }
 
 // checkCredential verifies a client secret, a federated assertion or a
-// certificate-signed client assertion. On failure it has sent the error.
-func (s *Server) checkCredential(x *exchange, a app, clientID, endpoint string) bool {
+// certificate-signed client assertion, and returns the name of the
+// registered credential that matched, such as "secret 0". On failure it has
+// sent the error.
+func (s *Server) checkCredential(x *exchange, a app, clientID, endpoint string) (string, bool) {
 	form := x.r.PostForm
 	secret, assertion := form.Get("client_secret"), form.Get("client_assertion")
+	s.secrets.add(secret)
+	s.secrets.add(assertion)
 	switch {
 	case secret != "":
-		for _, want := range a.secrets {
+		for i, want := range a.secrets {
 			if subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1 {
-				return true
+				return "secret " + strconv.Itoa(i), true
 			}
 		}
 		x.aadError(http.StatusUnauthorized, "invalid_client", 7000215,
 			"Invalid client secret provided. Ensure the secret being sent in the request is "+
 				"the client secret value, not the client secret ID, for a secret added to app '"+
 				clientID+"'.")
-		return false
+		return "", false
 	case assertion != "" && form.Get("client_assertion_type") == jwtBearerType:
-		for _, want := range a.assertions {
+		for i, want := range a.assertions {
 			if subtle.ConstantTimeCompare([]byte(assertion), []byte(want)) == 1 {
-				return true
+				return "assertion " + strconv.Itoa(i), true
 			}
 		}
 		if len(a.certs) == 0 {
 			x.aadError(http.StatusUnauthorized, "invalid_client", 700213,
 				"No matching federated identity record found for presented assertion.")
-			return false
+			return "", false
 		}
 		if code, msg := verifyAssertion(assertion, a.certs, endpoint, clientID, time.Now()); code != 0 {
 			x.aadError(http.StatusUnauthorized, "invalid_client", code, msg)
-			return false
+			return "", false
 		}
-		return true
+		return "certificate", true
 	default:
 		x.aadError(
 			http.StatusUnauthorized,
@@ -240,6 +249,6 @@ func (s *Server) checkCredential(x *exchange, a app, clientID, endpoint string) 
 			7000218,
 			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
 		)
-		return false
+		return "", false
 	}
 }

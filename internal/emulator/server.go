@@ -19,6 +19,7 @@ package emulator
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -58,6 +59,7 @@ type Server struct {
 	// requests without a valid token.
 	unattributed *tenant
 	tokens       tokenStore
+	secrets      secretLog
 }
 
 // Start listens on o.Addr and serves HTTPS with a newly generated CA.
@@ -136,6 +138,11 @@ func (s *Server) Close() error {
 		// closes only listeners that its serving goroutine has reached.
 		_ = s.ln.Close()
 		err = s.http.Close()
+		if errors.Is(err, net.ErrClosed) {
+			// http.Server closed the listener a second time, because its
+			// serving goroutine had reached it: the stop was clean.
+			err = nil
+		}
 	})
 	return err
 }

@@ -46,6 +46,8 @@ type tenant struct {
 	logNext   int
 	logSize   int
 	counts    Counts
+	// hanging is the number of requests that a Hang fault holds now.
+	hanging int
 }
 
 // app is an app registration with its credentials. An app may have several
@@ -101,6 +103,12 @@ func (t *tenant) takeFault(kind string) (Fault, bool) {
 		}
 	}
 	return Fault{}, false
+}
+
+func (t *tenant) addHanging(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.hanging += n
 }
 
 // overBudget counts a Graph request against the budget and reports whether

@@ -29,6 +29,9 @@ type issuedToken struct {
 	clientID string
 	audience string
 	expires  time.Time
+	// credential names the registered credential that the token was issued
+	// for, such as "secret 0".
+	credential string
 }
 
 // tokenStore maps access tokens to their grant. Expired tokens are swept

@@ -44,12 +44,18 @@ type Request struct {
 	// Status is the HTTP status sent, or 0 when the connection was reset or
 	// the request hung until the client gave up.
 	Status int `json:"status"`
-	// Body is the body of a PATCH request.
+	// Body is the body of a PATCH request, including a PATCH that got a
+	// fault.
 	Body json.RawMessage `json:"body,omitempty"`
 	// ClientRequestID is the client-request-id header sent by the client.
 	ClientRequestID string `json:"clientRequestID,omitempty"`
 	// UserAgent is the User-Agent header sent by the client.
 	UserAgent string `json:"userAgent,omitempty"`
+	// Credential names the registered credential that authenticated a token
+	// request, or the one behind the bearer token of a Graph request, such
+	// as "secret 1" for the app's second registered secret. It never holds
+	// the credential itself.
+	Credential string `json:"credential,omitempty"`
 }
 
 // Counts are a tenant's request counters since the tenant was added or
@@ -125,6 +131,12 @@ type Fault struct {
 	// Reset closes the connection (HTTP/1.1) or resets the stream (HTTP/2)
 	// without a response.
 	Reset bool `json:"reset,omitempty"`
+	// Location is the Location header, for a redirect status such as 307.
+	Location string `json:"location,omitempty"`
+	// AfterApply makes a PATCH store its changes before the fault responds,
+	// as when Graph kept a change but the response was lost. A PATCH that
+	// the emulator rejects gets its rejection instead of the fault.
+	AfterApply bool `json:"afterApply,omitempty"`
 }
 
 // behaviourJSON is Behaviour on the admin API, with durations as Go
