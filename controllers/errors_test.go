@@ -57,7 +57,8 @@ func TestGraphErrorsBecomeReasons(t *testing.T) {
 			behaviour: emulator.Behaviour{Faults: repeat(emulator.Fault{Kind: "get", Status: 401}, 20)},
 			reason:    v1alpha1.ReasonAuthenticationFailed,
 			code:      "InvalidAuthenticationToken",
-			stalled:   true,
+			// Graph rejected an issued token: the operator retries with a
+			// new one instead of stalling.
 		},
 		{
 			name:      "throttled",

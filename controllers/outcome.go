@@ -84,6 +84,17 @@ func fromGraphError(err error) outcome {
 	msg := gerr.Error()
 	switch gerr.Class {
 	case graph.ClassAuthentication:
+		if !gerr.Token {
+			// Graph rejected a token that the token endpoint issued, for
+			// example one revoked since. The caller drops the cached
+			// credential, so a retry with backoff asks for a new token.
+			return outcome{
+				reason:   v1alpha1.ReasonAuthenticationFailed,
+				message:  msg,
+				retrying: true,
+				err:      gerr,
+			}
+		}
 		return stalled(v1alpha1.ReasonAuthenticationFailed, "%s", msg)
 	case graph.ClassPermission:
 		return stalled(v1alpha1.ReasonPermissionDenied, "%s", msg)

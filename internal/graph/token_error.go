@@ -89,13 +89,15 @@ func tokenCause(err error) string {
 
 // fillFromTokenResponse classifies a token endpoint response: a
 // rejection of the credentials (400, 401 and other 4xx) is
-// AuthenticationFailed, 429 is Throttled, and 5xx is Unavailable.
+// AuthenticationFailed, 429 is Throttled, and 5xx is Unavailable, as is a
+// redirect, which the client never follows and which says nothing about the
+// credentials.
 func fillFromTokenResponse(e *Error, resp *http.Response) {
 	e.StatusCode = resp.StatusCode
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		e.Class = ClassThrottled
-	case resp.StatusCode >= 500, resp.StatusCode == http.StatusRequestTimeout:
+	case resp.StatusCode >= 500, resp.StatusCode < 400, resp.StatusCode == http.StatusRequestTimeout:
 		e.Class = ClassUnavailable
 	default:
 		e.Class = ClassAuthentication

@@ -65,7 +65,16 @@ func New(o Options) (*http.Client, error) {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
-	return &http.Client{Transport: tr}, nil
+	return &http.Client{Transport: tr, CheckRedirect: stopAtRedirect}, nil
+}
+
+// stopAtRedirect stops the client from following a redirect, so that the
+// caller gets the 3xx response instead. Following one, net/http (Go 1.27)
+// resends the Authorization header to the same host name or a subdomain on
+// any port, and a 307 or 308 resends a token request's body, client secret
+// included, to whatever host the Location header names.
+func stopAtRedirect(*http.Request, []*http.Request) error {
+	return http.ErrUseLastResponse
 }
 
 func rootPool(caFile string) (*x509.CertPool, error) {
