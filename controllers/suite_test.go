@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -105,6 +106,10 @@ func runSuite(m *testing.M) int {
 	}
 
 	code := m.Run()
+	if err := checkNoSecretsLeaked(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
 	cancel()
 	if err := <-done; err != nil {
 		fmt.Fprintf(os.Stderr, "manager stopped with an error: %v\n", err)
@@ -158,6 +163,10 @@ func newManager(ctx context.Context, cfg *rest.Config) (ctrl.Manager, error) {
 		Credentials: credentials.NewCache(credentials.Options{
 			Resolver:   resolver,
 			HTTPClient: httpClient,
+			// Short retry delays let azcore's retries of a failing token
+			// endpoint end within the 2s Graph timeout, so that tests see
+			// the endpoint's error rather than a timeout.
+			Retry: policy.RetryOptions{RetryDelay: 50 * time.Millisecond, MaxRetryDelay: 200 * time.Millisecond},
 		}),
 		MaxConcurrentReconciles: 8,
 	}

@@ -233,10 +233,9 @@ func (f *fleet) stop() error {
 		f.stopWatcher()
 	}
 	if f.graph != nil {
-		// NOTE: Close can return "use of closed network connection" after a
-		// clean stop, when the emulator's serving goroutine has not yet
-		// returned from Accept, so its error is no sign of a failed run.
-		_ = f.graph.Close()
+		if err := f.graph.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("failed to stop the Graph emulator: %w", err))
+		}
 	}
 	if f.env != nil {
 		errs = append(errs, f.env.Stop())
