@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"regexp"
 	"strings"
@@ -62,6 +63,11 @@ func checkNoSecretsLeaked(ctx context.Context) error {
 		return fmt.Errorf("leak check: %w", err)
 	}
 	if len(values) == 0 {
+		// A run of a few tests with -run may create no tenant. The whole
+		// suite always does, so there an empty set means the check broke.
+		if flag.Lookup("test.run").Value.String() != "" {
+			return nil
+		}
 		return errors.New("leak check: no secret values to search for; the emulator saw none")
 	}
 	if leaks := findLeaks(sources, values); len(leaks) > 0 {
