@@ -55,7 +55,9 @@ func TestWithJitterAddsUpToTenPercent(t *testing.T) {
 
 func TestThrottledRequeuesAfterGraphDelay(t *testing.T) {
 	g := NewWithT(t)
-	out := fromGraphError(&graph.Error{Class: graph.ClassThrottled, StatusCode: 429, RetryAfter: 2500 * time.Millisecond})
+	out := fromGraphError(&graph.Error{
+		Class: graph.ClassThrottled, StatusCode: 429, RetryAfter: 2500 * time.Millisecond,
+	})
 	g.Expect(out.reason).To(Equal(v1alpha1.ReasonThrottled))
 	g.Expect(out.requeueAfter).To(Equal(2500 * time.Millisecond))
 	g.Expect(out.err).To(BeNil(), "no exponential backoff on top of Graph's delay")
