@@ -97,10 +97,10 @@ func parseFlags() (options, zap.Options) {
 		"PEM bundle trusted, in addition to the system roots, for Graph and the login authority.")
 	flag.DurationVar(&o.graphTimeout, "graph-timeout", 30*time.Second,
 		"Timeout of one HTTP request to Graph.")
-	// A first sync writes status twice (the originals before the PATCH, then
-	// the result), and controller-runtime gives each resource type its own
-	// rate limiter, so 32 workers at 200ms per reconcile need about 320
-	// status writes per second when a fleet is first applied.
+	// A first sync writes status twice: the originals before the PATCH, then
+	// the result. controller-runtime gives each resource type its own rate
+	// limiter, so 32 workers at 200ms per reconcile need about 320 status
+	// writes per second when a fleet is first applied.
 	flag.Float64Var(&o.kubeQPS, "kube-api-qps", 400,
 		"Queries per second to the Kubernetes API server, per resource type.")
 	flag.IntVar(&o.kubeBurst, "kube-api-burst", 800,
@@ -172,8 +172,8 @@ func managerOptions(o options) ctrl.Options {
 		cacheOpts.DefaultNamespaces = map[string]cache.Config{o.watchNamespace: {}}
 	}
 	// Stopping cancels the reconciles' contexts, which ends their Graph
-	// requests; the bound stays below the pod's terminationGracePeriodSeconds
-	// (30) so that the leader lease is released before the kubelet kills it.
+	// requests. The bound stays below the pod's terminationGracePeriodSeconds
+	// (30), so that the leader lease is released before the kubelet kills it.
 	shutdown := 25 * time.Second
 	return ctrl.Options{
 		Scheme:                        scheme,

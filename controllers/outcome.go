@@ -87,7 +87,7 @@ func fromGraphError(err error) outcome {
 		if !gerr.Token {
 			// Graph rejected a token that the token endpoint issued, for
 			// example one revoked since. The caller drops the cached
-			// credential, so a retry with backoff asks for a new token.
+			// credential, so a retry with backoff requests a new token.
 			return outcome{
 				reason:   v1alpha1.ReasonAuthenticationFailed,
 				message:  msg,

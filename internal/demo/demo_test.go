@@ -34,7 +34,7 @@ import (
 
 // TestDemoOnce runs the demo as `make demo` does, in its non-interactive
 // mode, and checks what a user would read: the sample became Ready, the
-// tenant changed as the sample asks, and nothing is left behind.
+// tenant changed as the sample requests, and nothing is left behind.
 func TestDemoOnce(t *testing.T) {
 	g := NewWithT(t)
 	root, err := controlplane.ModuleRoot()

@@ -36,7 +36,7 @@ const readyzTimeout = time.Minute
 
 // startManager builds the manager unless o.Manager names one, starts it
 // against the control plane and the emulator, and waits until its
-// readiness probe answers.
+// readiness probe returns 200.
 func (s *session) startManager(ctx context.Context) error {
 	binary := s.o.Manager
 	if binary == "" {
