@@ -73,7 +73,7 @@ vet: ## Run go vet against the code.
 
 # test prints the total coverage also when a test fails, and then fails.
 .PHONY: test
-test: fmt vet envtest ## Run all tests against envtest and print the coverage.
+test: fmt vet envtest controller-gen ## Run all tests against envtest and print the coverage.
 	@status=0; \
 	echo "go test $(TEST_PACKAGES) -count=1 -timeout $(TEST_TIMEOUT) -coverprofile cover.out $(TEST_ARGS)"; \
 	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" CONTROLLER_GEN="$(CONTROLLER_GEN)" \
