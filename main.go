@@ -33,7 +33,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
-	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
@@ -41,6 +40,7 @@ import (
 	"github.com/securityoperator/security-operator/internal/cloud"
 	"github.com/securityoperator/security-operator/internal/credentials"
 	"github.com/securityoperator/security-operator/internal/graph"
+	"github.com/securityoperator/security-operator/internal/metricsauth"
 	"github.com/securityoperator/security-operator/internal/transport"
 )
 
@@ -165,7 +165,7 @@ func managerOptions(o options) ctrl.Options {
 		TLSOpts:       tlsOpts,
 	}
 	if o.secureMetrics {
-		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
+		metricsOpts.FilterProvider = metricsauth.Provider
 	}
 	cacheOpts := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
 	if o.watchNamespace != "" {
