@@ -49,7 +49,7 @@ func TestTokenEndpointFaults(t *testing.T) {
 		{
 			name:    "reset",
 			faults:  repeat(emulator.Fault{Kind: "token", Reset: true}, 4),
-			message: "token request failed: no usable response from the token endpoint",
+			message: "token request failed: the token endpoint reset the request's stream",
 		},
 		{
 			name:    "hang",

@@ -48,6 +48,8 @@ var knownCauses = []struct{ phrase, cause string }{
 	{"connection refused", "the token endpoint refused the connection"},
 	{"no such host", "the token endpoint's host name did not resolve"},
 	{"connection reset", "the token endpoint reset the connection"},
+	// An HTTP/2 RST_STREAM, as Go's client reports it.
+	{"stream error", "the token endpoint reset the request's stream"},
 	{"federated token file", "the federated token file could not be read"},
 	{"json decode error", "the token endpoint returned an unparseable response"},
 	{"issuer", "the token endpoint's OpenID configuration is invalid"},
