@@ -2,7 +2,9 @@
 # NOTE: not built on the development machines of this project, which run no
 # container engine; `make build` compiles the same binary without Docker.
 
-FROM golang:1.26 AS builder
+# Go 1.27.3, as the Makefile uses: govulncheck reports standard library
+# vulnerabilities in Go 1.26.8 that only a newer release fixes.
+FROM golang:1.27.3 AS builder
 ARG TARGETOS
 ARG TARGETARCH
 # Version stamped into the binary as main.version; the Makefile passes
