@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -141,9 +142,11 @@ func (c *Client) Get(ctx context.Context, t Tenant) (Object, error) {
 }
 
 // Patch sets the given properties of the tenant's security object and
-// returns the object as Graph has it afterwards. When Graph responds 204 No
-// Content, or 200 without a body, Patch reads the object with one GET.
-// Every failure is an *Error.
+// returns the object as Graph has it afterwards. Patch reads the object with
+// one GET when Graph responds 204 No Content, 200 without a body, or 200
+// with an object that lacks a patched property. Such a response does not
+// show what Graph stored. A property patched to null may be absent without a
+// GET, because null clears it. Every failure is an *Error.
 func (c *Client) Patch(
 	ctx context.Context,
 	t Tenant,
@@ -160,10 +163,41 @@ func (c *Client) Patch(
 	if gerr != nil {
 		return nil, gerr
 	}
-	if o != nil {
+	if o != nil && !lacksPatched(o, props) {
 		return o, nil
 	}
 	return c.Get(ctx, t)
+}
+
+// lacksPatched reports whether o lacks a property of props, matching names
+// case-insensitively as Graph does. It skips the OData type, which Patch
+// adds itself, and properties patched to null, which Graph clears.
+func lacksPatched(o Object, props map[string]json.RawMessage) bool {
+	for name, value := range props {
+		if strings.EqualFold(name, "@odata.type") || isNull(value) {
+			continue
+		}
+		if !hasProperty(o, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasProperty(o Object, name string) bool {
+	if _, ok := o[name]; ok {
+		return true
+	}
+	for k := range o {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNull(value json.RawMessage) bool {
+	return bytes.Equal(bytes.TrimSpace(value), []byte("null"))
 }
 
 // patchBody encodes props with the security object's OData type.

@@ -21,11 +21,14 @@ import (
 	"fmt"
 )
 
-// Merge returns the value to send in a PATCH for one property. For an
-// object, the desired keys are laid over Graph's current object,
-// recursively, so sub-fields the spec does not name keep their current
-// values: Graph replaces an object property whole on PATCH. Any other
-// desired value, arrays included, is sent as it is.
+// Merge builds the value to send in a PATCH for one property, following the
+// rules of Equal. Graph replaces a property whole on PATCH, so the merged
+// value keeps what Graph stores beyond the spec. For an object, the
+// desired keys are laid over Graph's current object, recursively, so
+// sub-fields the spec does not name keep their current values. For an array
+// of the same length as Graph's current array, each element is merged with
+// the current element at the same position by the same rules. Any other
+// desired value, an array of another length included, is sent as it is.
 func Merge(desired, actual json.RawMessage) (json.RawMessage, error) {
 	want, err := decode(desired)
 	if err != nil {
@@ -39,14 +42,20 @@ func Merge(desired, actual json.RawMessage) (json.RawMessage, error) {
 }
 
 func mergeValues(want, got any) any {
-	w, ok := want.(map[string]any)
-	if !ok {
-		return want
+	switch w := want.(type) {
+	case map[string]any:
+		if g, ok := got.(map[string]any); ok {
+			return mergeObjects(w, g)
+		}
+	case []any:
+		if g, ok := got.([]any); ok && len(g) == len(w) {
+			return mergeArrays(w, g)
+		}
 	}
-	g, ok := got.(map[string]any)
-	if !ok {
-		return want
-	}
+	return want
+}
+
+func mergeObjects(w, g map[string]any) map[string]any {
 	out := make(map[string]any, len(g)+len(w))
 	for k, v := range g {
 		out[k] = v
@@ -59,6 +68,16 @@ func mergeValues(want, got any) any {
 			key = existing
 		}
 		out[key] = mergeValues(wv, g[key])
+	}
+	return out
+}
+
+// mergeArrays merges two arrays of the same length element by element, by
+// position, as Equal compares them.
+func mergeArrays(w, g []any) []any {
+	out := make([]any, len(w))
+	for i := range w {
+		out[i] = mergeValues(w[i], g[i])
 	}
 	return out
 }

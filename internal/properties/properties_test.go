@@ -122,7 +122,25 @@ func TestMerge(t *testing.T) {
 		{"object null clears sub-field", `{"a":null}`, `{"a":1,"b":2}`, `{"a":null,"b":2}`},
 		{"object over absent", `{"a":1}`, ``, `{"a":1}`},
 		{"object over array", `{"a":1}`, `[1]`, `{"a":1}`},
-		{"array replaces whole", `[3]`, `[1,2]`, `[3]`},
+		{"array of other length replaces whole", `[3]`, `[1,2]`, `[3]`},
+		{"array longer replaces whole", `[{"a":1},{"a":2}]`, `[{"a":0,"b":9}]`, `[{"a":1},{"a":2}]`},
+		{"array of scalars", `[3,4]`, `[1,2]`, `[3,4]`},
+		{"empty array", `[]`, `[]`, `[]`},
+		{"array over object", `[1]`, `{"a":1}`, `[1]`},
+		{"array over absent", `[{"a":1}]`, ``, `[{"a":1}]`},
+		{
+			"array of objects keeps sub-fields",
+			`[{"provider":"p1","enabled":true},{"provider":"p2","enabled":false}]`,
+			`[{"provider":"p1","enabled":false,"endpoint":"e1","region":"r1"},` +
+				`{"provider":"p2","enabled":true,"endpoint":"e2"}]`,
+			`[{"provider":"p1","enabled":true,"endpoint":"e1","region":"r1"},` +
+				`{"provider":"p2","enabled":false,"endpoint":"e2"}]`,
+		},
+		{"array element keeps Graph key case", `[{"A":1}]`, `[{"a":0,"b":2}]`, `[{"a":1,"b":2}]`},
+		{"array element object over scalar", `[{"a":1}]`, `[5]`, `[{"a":1}]`},
+		{"array element null", `[null,{"a":1}]`, `[{"x":1},{"a":0,"b":2}]`, `[null,{"a":1,"b":2}]`},
+		{"array nested in array", `[[{"a":1}]]`, `[[{"a":0,"b":2}]]`, `[[{"a":1,"b":2}]]`},
+		{"array nested in object", `{"s":[{"a":1}]}`, `{"s":[{"a":0,"b":2}],"t":3}`, `{"s":[{"a":1,"b":2}],"t":3}`},
 		{"null clears", `null`, `{"a":1}`, `null`},
 	}
 	for _, tc := range cases {
@@ -133,4 +151,19 @@ func TestMerge(t *testing.T) {
 			g.Expect(string(got)).To(MatchJSON(tc.want))
 		})
 	}
+}
+
+func TestMergeSatisfiesDesired(t *testing.T) {
+	g := NewWithT(t)
+	desired := raw(`[{"provider":"p1","enabled":true}]`)
+	current := raw(`[{"provider":"p1","enabled":false,"endpoint":"e1","region":"r1"}]`)
+
+	merged, err := properties.Merge(desired, current)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	equal, err := properties.Equal(desired, merged)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(equal).To(BeTrue(), "the merged value %s satisfies the desired value", merged)
+	g.Expect(string(merged)).To(MatchJSON(
+		`[{"provider":"p1","enabled":true,"endpoint":"e1","region":"r1"}]`))
 }
