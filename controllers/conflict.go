@@ -47,10 +47,18 @@ func indexByTenant(o client.Object) []string {
 	return []string{tenantKey(obj)}
 }
 
-// checkConflict finds the Security that owns obj's tenant: the oldest by
-// creation time, then by namespace and name. Every other Security of the
-// tenant is left alone with reason Conflict and makes no Graph call, so two
-// specs never fight over one tenant.
+// checkConflict finds the Security that owns obj's tenant. One that has
+// already read or written the tenant keeps it; among the others, the oldest
+// by creation time, then by namespace and name, wins. Every other Security
+// of the tenant is left alone with reason Conflict and makes no Graph call,
+// so two specs never fight over one tenant, and a newcomer created in the
+// same second as the owner (creationTimestamp has a resolution of one
+// second) cannot take over and record the owner's values as originals.
+//
+// NOTE: two Securities created together decide from the informer's view of
+// each other's status; if one has just synced and the other does not see it
+// yet, both can sync once. cloud and tenantID are immutable, so a Security
+// never moves onto a tenant that another one already manages.
 func (r *SecurityReconciler) checkConflict(ctx context.Context, obj *v1alpha1.Security) (outcome, bool) {
 	var peers v1alpha1.SecurityList
 	if err := r.List(ctx, &peers, client.MatchingFields{indexTenant: tenantKey(obj)}); err != nil {
@@ -66,13 +74,16 @@ func (r *SecurityReconciler) checkConflict(ctx context.Context, obj *v1alpha1.Se
 		return outcome{}, true
 	}
 	return stalled(v1alpha1.ReasonConflict,
-		"Security %s/%s, created earlier, already manages tenant %s in cloud %s; "+
+		"Security %s/%s already manages tenant %s in cloud %s; "+
 			"this object makes no Graph call until that one is deleted",
 		owner.Namespace, owner.Name, obj.Spec.TenantID, cloudName(obj)), false
 }
 
 // ownsBefore reports whether a wins ownership of a tenant over b.
 func ownsBefore(a, b *v1alpha1.Security) bool {
+	if managed(a) != managed(b) {
+		return managed(a)
+	}
 	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
 		return a.CreationTimestamp.Before(&b.CreationTimestamp)
 	}
@@ -87,4 +98,11 @@ func cloudName(obj *v1alpha1.Security) v1alpha1.Cloud {
 		return v1alpha1.CloudPublic
 	}
 	return obj.Spec.Cloud
+}
+
+// managed reports whether obj has read or written its tenant: it synced,
+// patched, or recorded original values. A Security in Conflict never has.
+func managed(obj *v1alpha1.Security) bool {
+	st := obj.Status
+	return st.LastSyncTime != nil || st.LastPatchTime != nil || len(st.OriginalProperties) > 0
 }

@@ -71,11 +71,21 @@ func TestUpdateRejectsTenantChange(t *testing.T) {
 	g.Expect(statusCauses(err)).To(haveCause("spec.tenantID", "tenantID is immutable"))
 }
 
-func TestUpdateAcceptsOtherChanges(t *testing.T) {
+func TestUpdateRejectsCloudChange(t *testing.T) {
 	g := NewWithT(t)
 	sec := createTyped(t)
 
 	sec.Spec.Cloud = v1alpha1.CloudChina
+	err := env.Client.Update(t.Context(), sec)
+
+	g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "error: %v", err)
+	g.Expect(statusCauses(err)).To(haveCause("spec.cloud", "cloud is immutable"))
+}
+
+func TestUpdateAcceptsOtherChanges(t *testing.T) {
+	g := NewWithT(t)
+	sec := createTyped(t)
+
 	sec.Spec.GraphVersion = "beta"
 	sec.Spec.Credentials = v1alpha1.Credentials{
 		WorkloadIdentity: &v1alpha1.WorkloadIdentity{ClientID: "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"},

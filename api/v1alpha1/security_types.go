@@ -73,9 +73,11 @@ type SecuritySpec struct {
 
 	// cloud is the Microsoft cloud the tenant lives in. It selects the login
 	// and Graph hosts; a Security can never name a host itself. Default:
-	// Public.
+	// Public. It cannot change after creation, because the original values
+	// recorded in status belong to the tenant in this cloud.
 	// +optional
 	// +kubebuilder:default=Public
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="cloud is immutable"
 	Cloud Cloud `json:"cloud,omitempty"`
 
 	// graphVersion is the Graph version path segment, such as v1.0 or beta.
@@ -100,8 +102,11 @@ type SecuritySpec struct {
 	// properties maps Graph property names to the JSON values the tenant's
 	// security object should have. Properties not named here are never read
 	// for comparison and never written. An object value is compared and
-	// patched by the keys it names; an array is compared whole; null clears
-	// the property. Names are case-insensitive in Graph, so two names that
+	// patched by the keys it names. An array is compared by length and
+	// element by element, by position, with the same rules; when Graph's
+	// array has the same length, each element is patched by position, so
+	// sub-fields it does not name keep their values, and otherwise the array
+	// is sent as it is. null clears the property. Names are case-insensitive in Graph, so two names that
 	// differ only in case are rejected, as are id (read-only) and names
 	// starting with @ (OData annotations that the operator adds itself).
 	// A name starts with a letter, then letters, digits or underscores, at
