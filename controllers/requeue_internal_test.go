@@ -22,6 +22,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
 	"github.com/securityoperator/security-operator/internal/graph"
@@ -64,4 +65,24 @@ func TestThrottledRequeuesAfterGraphDelay(t *testing.T) {
 
 	out = fromGraphError(&graph.Error{Class: graph.ClassThrottled, StatusCode: 429})
 	g.Expect(out.requeueAfter).To(Equal(time.Second), "a throttled tenant never retries at once")
+}
+
+func TestThrottleDelayGrowsWhileThrottled(t *testing.T) {
+	g := NewWithT(t)
+	r := &SecurityReconciler{}
+	key := types.NamespacedName{Namespace: "tenants", Name: "contoso"}
+
+	g.Expect(r.throttleDelay(key, time.Millisecond)).To(Equal(time.Second), "a tiny Retry-After")
+	g.Expect(r.throttleDelay(key, time.Millisecond)).To(Equal(2 * time.Second))
+	g.Expect(r.throttleDelay(key, time.Millisecond)).To(Equal(4 * time.Second))
+	g.Expect(r.throttleDelay(key, 30*time.Second)).To(Equal(30*time.Second), "Retry-After above the backoff")
+	for range 20 {
+		r.throttleDelay(key, 0)
+	}
+	g.Expect(r.throttleDelay(key, 0)).To(Equal(maxThrottleDelay))
+
+	other := types.NamespacedName{Namespace: "tenants", Name: "fabrikam"}
+	g.Expect(r.throttleDelay(other, 0)).To(Equal(time.Second), "each Security counts its own")
+	r.throttles.Delete(key)
+	g.Expect(r.throttleDelay(key, 0)).To(Equal(time.Second), "a reconcile that was not throttled resets it")
 }

@@ -74,6 +74,9 @@ type SecurityReconciler struct {
 	// namespace/name, so that deletion with deletionPolicy Restore still
 	// works when the Secret was deleted first.
 	lastCredentials sync.Map
+	// throttles counts each Security's consecutive throttled reconciles, by
+	// namespace/name, so that the delay grows while Graph keeps throttling.
+	throttles sync.Map
 }
 
 // +kubebuilder:rbac:groups=graph.securityoperator.io,resources=securities,verbs=get;list;watch;patch;update

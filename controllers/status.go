@@ -26,6 +26,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -86,15 +87,18 @@ func (r *SecurityReconciler) finish(
 		// No error goes back to controller-runtime, which would log it, so an
 		// administrator reading only the log learns of it here, once per
 		// sync interval at most.
-		log.FromContext(ctx).Error(errors.New(out.message), "Security is stalled until its spec or credentials change",
+		log.FromContext(ctx).Error(errors.New(out.message),
+			"Security is stalled; it is retried at its sync interval or when it or its Secret changes",
 			"reason", out.reason)
 	}
 	if out.noRequeue {
 		return ctrl.Result{}, nil
 	}
+	key := client.ObjectKeyFromObject(obj)
 	if out.requeueAfter > 0 {
-		return ctrl.Result{RequeueAfter: out.requeueAfter}, nil
+		return ctrl.Result{RequeueAfter: r.throttleDelay(key, out.requeueAfter)}, nil
 	}
+	r.throttles.Delete(key)
 	return ctrl.Result{RequeueAfter: withJitter(syncInterval(obj))}, nil
 }
 
@@ -150,4 +154,28 @@ func syncInterval(obj *v1alpha1.Security) time.Duration {
 // all read Graph in the same second forever after.
 func withJitter(d time.Duration) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d)/10+1))
+}
+
+// Bounds of the delay after a throttled reconcile.
+const (
+	minThrottleDelay = time.Second
+	maxThrottleDelay = 10 * time.Minute
+)
+
+// throttleDelay returns how long to wait after a throttled reconcile: Graph's
+// Retry-After, but at least minThrottleDelay doubled for each throttled
+// reconcile of key in a row, up to maxThrottleDelay. The Graph client has
+// already retried within the call, so a Retry-After of a few milliseconds,
+// or Graph throttling for minutes, must not turn into a tight loop.
+func (r *SecurityReconciler) throttleDelay(key types.NamespacedName, retryAfter time.Duration) time.Duration {
+	n := 0
+	if v, ok := r.throttles.Load(key); ok {
+		n = v.(int)
+	}
+	r.throttles.Store(key, n+1)
+	backoff := maxThrottleDelay
+	if n < 10 {
+		backoff = min(minThrottleDelay<<n, maxThrottleDelay)
+	}
+	return max(retryAfter, backoff)
 }

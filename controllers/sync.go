@@ -126,7 +126,8 @@ func (r *SecurityReconciler) patch(
 	if err != nil {
 		return stalled(v1alpha1.ReasonInvalidSpec, "%s", err.Error())
 	}
-	if recordOriginals(obj, current, toPatch) {
+	recorded := recordOriginals(obj, current, toPatch)
+	if len(recorded) > 0 {
 		// The originals must be stored before Graph changes, or a crash
 		// between the PATCH and the status write would lose them.
 		setCondition(obj, v1alpha1.ConditionReconciling, metav1.ConditionTrue,
@@ -137,6 +138,14 @@ func (r *SecurityReconciler) patch(
 	}
 	stored, err := r.Graph.Patch(ctx, tenant, body)
 	if err != nil {
+		if notStored(err) {
+			// Graph stored nothing, so the originals recorded for this PATCH
+			// describe no change; kept, a restore would send them, and a
+			// property Graph rejects would make every restore fail.
+			for _, name := range recorded {
+				delete(obj.Status.OriginalProperties, name)
+			}
+		}
 		return r.graphFailure(ctx, tenant, "Failed to patch the security object", err)
 	}
 	now := metav1.NewTime(r.now())
@@ -254,9 +263,9 @@ func setID(obj *v1alpha1.Security, o graph.Object) {
 }
 
 // recordOriginals stores, for each name not yet recorded, the value Graph
-// has now, or null when Graph has none. It reports whether it added any.
-func recordOriginals(obj *v1alpha1.Security, current map[string]json.RawMessage, names []string) bool {
-	added := false
+// has now, or null when Graph has none, and returns the names it added.
+func recordOriginals(obj *v1alpha1.Security, current map[string]json.RawMessage, names []string) []string {
+	var added []string
 	for _, name := range names {
 		if hasOriginal(obj, name) {
 			continue
@@ -269,9 +278,29 @@ func recordOriginals(obj *v1alpha1.Security, current map[string]json.RawMessage,
 			obj.Status.OriginalProperties = map[string]apiextensionsv1.JSON{}
 		}
 		obj.Status.OriginalProperties[name] = apiextensionsv1.JSON{Raw: value}
-		added = true
+		added = append(added, name)
 	}
 	return added
+}
+
+// notStored reports whether a failed PATCH certainly changed nothing: the
+// token request failed, so the PATCH was never sent, or Graph rejected it
+// with 400, 401 or 403. After a timeout, a reset or a 5xx, Graph may have
+// stored it.
+func notStored(err error) bool {
+	var gerr *graph.Error
+	if !errors.As(err, &gerr) {
+		return false
+	}
+	if gerr.Token {
+		return true
+	}
+	switch gerr.Class {
+	case graph.ClassRejected, graph.ClassPermission, graph.ClassAuthentication:
+		return true
+	default:
+		return false
+	}
 }
 
 func hasOriginal(obj *v1alpha1.Security, name string) bool {
