@@ -17,9 +17,12 @@ limitations under the License.
 package controllers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -107,24 +110,69 @@ func (r *SecurityReconciler) credentialSource(ctx context.Context, obj *v1alpha1
 	return sourceFromSecret(src, secret)
 }
 
+// guidPattern is the form of an app's client ID, the same pattern that the
+// CRD enforces on workloadIdentity.clientID.
+var guidPattern = regexp.MustCompile(
+	`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// exampleClientID shows the GUID form in messages. It is the user guide's
+// example, not a real app.
+const exampleClientID = "8b1e0f6a-0c1d-4e8b-9a51-3f2f4e1c2d3b"
+
+// sourceFromSecret reads the client ID and exactly one kind of credentials
+// from secret. It trims white space around clientID and clientSecret,
+// because `kubectl create secret --from-file` keeps a file's trailing
+// newline. That assumes no client secret starts or ends with white space.
+// PEM decoding skips white space, so tls.crt and tls.key stay as they are.
+// Errors name the Secret and the key, never a value.
 func sourceFromSecret(src credentials.Source, secret *corev1.Secret) (credentials.Source, error) {
 	name := secret.Namespace + "/" + secret.Name
-	src.ClientID = string(secret.Data[v1alpha1.SecretKeyClientID])
-	if src.ClientID == "" {
-		return src, fmt.Errorf("%w: Secret %s has no key %s", errCredentials, name, v1alpha1.SecretKeyClientID)
+	clientID, err := clientIDFromSecret(name, secret)
+	if err != nil {
+		return src, err
 	}
-	if s, ok := secret.Data[v1alpha1.SecretKeyClientSecret]; ok && len(s) > 0 {
-		src.ClientSecret = string(s)
-		return src, nil
-	}
+	src.ClientID = clientID
+	clientSecret := strings.TrimSpace(string(secret.Data[v1alpha1.SecretKeyClientSecret]))
 	crt, key := secret.Data[v1alpha1.SecretKeyCertificate], secret.Data[v1alpha1.SecretKeyPrivateKey]
-	if len(crt) > 0 && len(key) > 0 {
+	hasCertificate := len(bytes.TrimSpace(crt)) > 0 || len(bytes.TrimSpace(key)) > 0
+	switch {
+	case clientSecret != "" && hasCertificate:
+		return src, fmt.Errorf("%w: Secret %s has both %s and %s/%s. Keep only %s, or only the pair %s and %s",
+			errCredentials, name, v1alpha1.SecretKeyClientSecret,
+			v1alpha1.SecretKeyCertificate, v1alpha1.SecretKeyPrivateKey, v1alpha1.SecretKeyClientSecret,
+			v1alpha1.SecretKeyCertificate, v1alpha1.SecretKeyPrivateKey)
+	case clientSecret != "":
+		src.ClientSecret = clientSecret
+		return src, nil
+	case len(crt) > 0 && len(key) > 0:
 		src.CertificatePEM, src.PrivateKeyPEM = crt, key
 		return src, nil
 	}
 	return src, fmt.Errorf("%w: Secret %s needs the key %s, or both %s and %s",
 		errCredentials, name, v1alpha1.SecretKeyClientSecret,
 		v1alpha1.SecretKeyCertificate, v1alpha1.SecretKeyPrivateKey)
+}
+
+// clientIDFromSecret returns the trimmed clientID of the Secret. It checks
+// the GUID form before any token request, because the token endpoint's
+// error echoes the client ID, and a clientID swapped with clientSecret
+// would put the secret into the condition, an Event and the log.
+func clientIDFromSecret(name string, secret *corev1.Secret) (string, error) {
+	raw, ok := secret.Data[v1alpha1.SecretKeyClientID]
+	if !ok {
+		return "", fmt.Errorf("%w: Secret %s has no key %s", errCredentials, name, v1alpha1.SecretKeyClientID)
+	}
+	clientID := strings.TrimSpace(string(raw))
+	if clientID == "" {
+		return "", fmt.Errorf("%w: Secret %s: key %s is empty", errCredentials, name, v1alpha1.SecretKeyClientID)
+	}
+	if !guidPattern.MatchString(clientID) {
+		return "", fmt.Errorf("%w: Secret %s: key %s is not a GUID such as %s. "+
+			"Check that %s and %s are not swapped",
+			errCredentials, name, v1alpha1.SecretKeyClientID, exampleClientID,
+			v1alpha1.SecretKeyClientID, v1alpha1.SecretKeyClientSecret)
+	}
+	return clientID, nil
 }
 
 func graphVersion(obj *v1alpha1.Security) string {
