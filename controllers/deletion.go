@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	corev1 "k8s.io/api/core/v1"
@@ -85,7 +86,7 @@ func restoreNeeded(obj *v1alpha1.Security) bool {
 		return false
 	case obj.Spec.Suspend:
 		return false
-	case obj.Annotations[v1alpha1.AnnotationSkipRestore] == "true":
+	case skipRestore(obj):
 		return false
 	}
 	return len(obj.Status.OriginalProperties) > 0
@@ -117,6 +118,9 @@ func (r *SecurityReconciler) restore(ctx context.Context, obj *v1alpha1.Security
 		gout := r.graphFailure(ctx, tenant, "Failed to restore the original values", err)
 		out := restoreFailed(err.Error())
 		if gout.retrying {
+			out.message = fmt.Sprintf("Restoring the original values failed and is retried: %s. "+
+				"To delete without restoring, set the annotation %s: \"true\"",
+				err.Error(), v1alpha1.AnnotationSkipRestore)
 			out.stalled, out.retrying = false, true
 			out.requeueAfter, out.err = gout.requeueAfter, gout.err
 		}
@@ -175,4 +179,11 @@ func (r *SecurityReconciler) forget(key types.NamespacedName) {
 	}
 	used := last.(usedCredential)
 	r.Credentials.Forget(used.cloud, used.tenantID)
+}
+
+// skipRestore reports whether the skip-restore annotation is set to a true
+// value, such as "true" or "True", as strconv.ParseBool reads it.
+func skipRestore(obj *v1alpha1.Security) bool {
+	skip, err := strconv.ParseBool(obj.Annotations[v1alpha1.AnnotationSkipRestore])
+	return err == nil && skip
 }
