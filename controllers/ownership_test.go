@@ -97,3 +97,20 @@ func TestTinyRetryAfterDoesNotLoop(t *testing.T) {
 	// Reconciles at about 0, 1, 3 and 7 seconds: at most 4 in this window.
 	g.Expect(tn.counts().Throttled).To(BeNumerically("<=", 4*3), "429 responses")
 }
+
+// TestNestedCaseDuplicateIsInvalidSpec checks that an object value with
+// two keys equal ignoring case stops with InvalidSpec before any Graph
+// call, instead of sending one of them and reporting NotApplied.
+func TestNestedCaseDuplicateIsInvalidSpec(t *testing.T) {
+	g := NewWithT(t)
+	tn := newTenant(t)
+	key := tn.security(t, "case", map[string]any{"cfg": map[string]any{"level": "A", "LEVEL": "B"}})
+
+	obj := waitForReason(t, key, v1alpha1.ReasonInvalidSpec)
+
+	g.Expect(condition(obj, v1alpha1.ConditionReady).Message).
+		To(Equal(`spec.properties.cfg has more than one key "level" ignoring case; ` +
+			`Graph matches names without regard to case`))
+	g.Expect(condition(obj, v1alpha1.ConditionStalled)).NotTo(BeNil())
+	g.Expect(tn.counts().Patch).To(BeZero())
+}

@@ -50,3 +50,21 @@ func TestSkipRestoreAcceptsBooleans(t *testing.T) {
 		g.Expect(skipRestore(obj)).To(Equal(want), "value %q", value)
 	}
 }
+
+func TestCaseDuplicateFindsNestedKeys(t *testing.T) {
+	g := NewWithT(t)
+	cases := map[string]struct{ raw, path, key string }{
+		"none":             {`{"a":{"b":1},"c":[{"d":1},{"D":2}]}`, "", ""},
+		"top object":       {`{"level":"A","LEVEL":"B"}`, "p", "level"},
+		"nested object":    {`{"a":{"Mode":1,"mode":2}}`, "p.a", "mode"},
+		"object in array":  {`[{"x":1},{"y":1,"Y":2}]`, "p[1]", "y"},
+		"scalar":           {`"Level"`, "", ""},
+		"invalid JSON":     {`{"a":`, "", ""},
+		"equal keys count": {`{"a":1,"b":{"a":1}}`, "", ""},
+	}
+	for name, tc := range cases {
+		path, key := caseDuplicate([]byte(tc.raw), "p")
+		g.Expect(path).To(Equal(tc.path), name)
+		g.Expect(key).To(Equal(tc.key), name)
+	}
+}

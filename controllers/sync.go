@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -65,7 +66,51 @@ func desiredProperties(obj *v1alpha1.Security) (map[string]json.RawMessage, outc
 		return nil, stalled(v1alpha1.ReasonInvalidSpec,
 			"spec.properties is %d bytes of JSON; the limit is %d", size, maxPropertiesSize), false
 	}
+	for _, name := range slices.Sorted(maps.Keys(desired)) {
+		if path, key := caseDuplicate(desired[name], "spec.properties."+name); path != "" {
+			return nil, stalled(v1alpha1.ReasonInvalidSpec,
+				"%s has more than one key %q ignoring case; Graph matches names without regard to case",
+				path, key), false
+		}
+	}
 	return desired, outcome{}, true
+}
+
+// caseDuplicate finds an object within raw that holds two keys equal
+// ignoring case, which a PATCH could carry only one of, and returns its path
+// and one of the keys, or "" when there is none.
+func caseDuplicate(raw json.RawMessage, path string) (string, string) {
+	var value any
+	if err := json.Unmarshal(raw, &value); err != nil {
+		return "", ""
+	}
+	return caseDuplicateIn(value, path)
+}
+
+func caseDuplicateIn(value any, path string) (string, string) {
+	switch v := value.(type) {
+	case map[string]any:
+		seen := make(map[string]bool, len(v))
+		for _, key := range slices.Sorted(maps.Keys(v)) {
+			folded := strings.ToLower(key)
+			if seen[folded] {
+				return path, key
+			}
+			seen[folded] = true
+		}
+		for _, key := range slices.Sorted(maps.Keys(v)) {
+			if p, k := caseDuplicateIn(v[key], path+"."+key); p != "" {
+				return p, k
+			}
+		}
+	case []any:
+		for i, element := range v {
+			if p, k := caseDuplicateIn(element, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p, k
+			}
+		}
+	}
+	return "", ""
 }
 
 func invalidName(name string, all map[string]apiextensionsv1.JSON) string {
