@@ -51,9 +51,10 @@ func indexByTenant(o client.Object) []string {
 // already read or written the tenant keeps it; among the others, the oldest
 // by creation time, then by namespace and name, wins. Every other Security
 // of the tenant is left alone with reason Conflict and makes no Graph call,
-// so two specs never fight over one tenant, and a newcomer created in the
-// same second as the owner (creationTimestamp has a resolution of one
-// second) cannot take over and record the owner's values as originals.
+// so two specs never fight over one tenant. creationTimestamp has a
+// resolution of one second, so without the first rule a newcomer created in
+// the owner's second could take over and record the owner's values as
+// originals.
 //
 // NOTE: two Securities created together decide from the informer's view of
 // each other's status; if one has just synced and the other does not see it

@@ -185,8 +185,8 @@ func (r *SecurityReconciler) patch(
 	if err != nil {
 		if notStored(err) {
 			// Graph stored nothing, so the originals recorded for this PATCH
-			// describe no change; kept, a restore would send them, and a
-			// property Graph rejects would make every restore fail.
+			// describe no change. If they were kept, a restore would send
+			// them, and a property Graph rejects would make it fail.
 			for _, name := range recorded {
 				delete(obj.Status.OriginalProperties, name)
 			}
