@@ -20,6 +20,7 @@ import (
 	"context"
 	"strings"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
@@ -56,22 +57,40 @@ func indexByTenant(o client.Object) []string {
 // the owner's second could take over and record the owner's values as
 // originals.
 //
-// NOTE: two Securities created together decide from the informer's view of
-// each other's status; if one has just synced and the other does not see it
-// yet, both can sync once. cloud and tenantID are immutable, so a Security
-// never moves onto a tenant that another one already manages.
+// The reconciles of one tenant hold its lock (lockTenant), and with more than
+// one Security for the tenant the statuses are read from the API server, so
+// two Securities created together cannot both take the tenant. cloud and
+// tenantID are immutable, so a Security never moves onto a tenant that
+// another one already manages.
 func (r *SecurityReconciler) checkConflict(ctx context.Context, obj *v1alpha1.Security) (outcome, bool) {
 	var peers v1alpha1.SecurityList
 	if err := r.List(ctx, &peers, client.MatchingFields{indexTenant: tenantKey(obj)}); err != nil {
 		return outcome{reason: v1alpha1.ReasonProgressing, message: err.Error(), retrying: true, err: err}, false
 	}
-	owner := obj
-	for i := range peers.Items {
-		if ownsBefore(&peers.Items[i], owner) {
-			owner = &peers.Items[i]
+	candidates := peers.Items
+	if len(candidates) > 1 {
+		// The cache can lag behind a status write that a reconcile of a peer
+		// made just before this one took the tenant lock, so the statuses
+		// that decide ownership are read from the API server.
+		var err error
+		if candidates, err = r.readLive(ctx, candidates); err != nil {
+			return outcome{reason: v1alpha1.ReasonProgressing, message: err.Error(), retrying: true, err: err}, false
 		}
 	}
-	if owner.UID == obj.UID {
+	owner := obj
+	for i := range candidates {
+		if candidates[i].UID == obj.UID {
+			owner = &candidates[i]
+			break
+		}
+	}
+	self := owner
+	for i := range candidates {
+		if ownsBefore(&candidates[i], owner) {
+			owner = &candidates[i]
+		}
+	}
+	if owner.UID == self.UID {
 		return outcome{}, true
 	}
 	return stalled(v1alpha1.ReasonConflict,
@@ -106,4 +125,22 @@ func cloudName(obj *v1alpha1.Security) v1alpha1.Cloud {
 func managed(obj *v1alpha1.Security) bool {
 	st := obj.Status
 	return st.LastSyncTime != nil || st.LastPatchTime != nil || len(st.OriginalProperties) > 0
+}
+
+// readLive reads objs again from the API server, leaving out those that are
+// gone.
+func (r *SecurityReconciler) readLive(ctx context.Context, objs []v1alpha1.Security) ([]v1alpha1.Security, error) {
+	live := make([]v1alpha1.Security, 0, len(objs))
+	for i := range objs {
+		var obj v1alpha1.Security
+		err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(&objs[i]), &obj)
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		live = append(live, obj)
+	}
+	return live, nil
 }

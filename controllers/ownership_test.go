@@ -18,10 +18,12 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
 	"github.com/securityoperator/security-operator/internal/emulator"
@@ -113,4 +115,46 @@ func TestNestedCaseDuplicateIsInvalidSpec(t *testing.T) {
 			`Graph matches names without regard to case`))
 	g.Expect(condition(obj, v1alpha1.ConditionStalled)).NotTo(BeNil())
 	g.Expect(tn.counts().Patch).To(BeZero())
+}
+
+// TestSimultaneousSecuritiesOneOwner creates two Securities for a tenant
+// back to back, as one kubectl apply of both does, for several tenants.
+// Exactly one may write to the tenant, and only it records originals.
+func TestSimultaneousSecuritiesOneOwner(t *testing.T) {
+	for i := range 5 {
+		t.Run(fmt.Sprint("tenant ", i), func(t *testing.T) {
+			g := NewWithT(t)
+			tn := newTenant(t)
+			tn.setGraph(t, map[string]any{"x": "orig"})
+			zz := tn.security(t, "zz", map[string]any{"x": "zzval"}, restorePolicy)
+			aa := tn.security(t, "aa", map[string]any{"x": "aaval"}, restorePolicy)
+
+			var reasons []string
+			g.Eventually(func() []string {
+				reasons = []string{readyReason(get(t, zz)), readyReason(get(t, aa))}
+				return reasons
+			}, timeout, interval).Should(ConsistOf(v1alpha1.ReasonSynced, v1alpha1.ReasonConflict))
+
+			g.Expect(tn.patches()).To(HaveLen(1), "one PATCH, by the owner")
+			owner, loser := get(t, zz), get(t, aa)
+			if reasons[0] == v1alpha1.ReasonConflict {
+				owner, loser = loser, owner
+			}
+			g.Expect(loser.Status.OriginalProperties).To(BeEmpty())
+			g.Expect(string(owner.Status.OriginalProperties["x"].Raw)).To(Equal(`"orig"`))
+
+			g.Expect(k8s.Delete(context.Background(), owner)).To(Succeed())
+			waitGone(t, client.ObjectKeyFromObject(owner))
+			g.Expect(k8s.Delete(context.Background(), get(t, client.ObjectKeyFromObject(loser)))).To(Succeed())
+			waitGone(t, client.ObjectKeyFromObject(loser))
+			g.Expect(tn.graphValue("x")).To(Equal("orig"))
+		})
+	}
+}
+
+func readyReason(obj *v1alpha1.Security) string {
+	if c := condition(obj, v1alpha1.ConditionReady); c != nil {
+		return c.Reason
+	}
+	return ""
 }

@@ -77,6 +77,19 @@ type SecurityReconciler struct {
 	// throttles counts each Security's consecutive throttled reconciles, by
 	// namespace/name, so that the delay grows while Graph keeps throttling.
 	throttles sync.Map
+	// tenantLocks holds a *sync.Mutex per tenant key (cloud and tenant ID),
+	// so that the Securities of one tenant reconcile one at a time. Only the
+	// leader reconciles, so a lock in this process is enough.
+	tenantLocks sync.Map
+}
+
+// lockTenant waits until no other reconcile holds the tenant of obj, and
+// returns the function that releases it.
+func (r *SecurityReconciler) lockTenant(obj *v1alpha1.Security) func() {
+	m, _ := r.tenantLocks.LoadOrStore(tenantKey(obj), &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // +kubebuilder:rbac:groups=graph.securityoperator.io,resources=securities,verbs=get;list;watch;patch;update
@@ -98,6 +111,9 @@ func (r *SecurityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	}
 	logger := log.FromContext(ctx).WithValues("tenant", obj.Spec.TenantID)
 	ctx = log.IntoContext(ctx, logger)
+	// Two Securities of one tenant, created together as by one kubectl
+	// apply, must not both decide that they own it and both write to it.
+	defer r.lockTenant(obj)()
 
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj)
