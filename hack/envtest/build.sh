@@ -96,5 +96,5 @@ go -C "${here}/kube-apiserver" build -ldflags "${ldflags}" \
 
 "${out_dir}/kube-apiserver" --version
 "${out_dir}/kubectl" version --client
-"${out_dir}/etcd" --version | head -n 1
+"${out_dir}/etcd" --version | sed -n 1p
 printf '%s\n' "${want_stamp}" >"${stamp}"
