@@ -56,8 +56,9 @@ func (r *SecurityReconciler) syncFinalizer(ctx context.Context, obj *v1alpha1.Se
 }
 
 // reconcileDelete restores the original values when deletionPolicy is
-// Restore, then lets the object go. When Graph refuses, the object stays with
-// a condition that says why; the skip-restore annotation lets it go anyway.
+// Restore, then lets the object go. When Graph rejects the restore, the object
+// stays with a condition that gives the cause, and the skip-restore
+// annotation lets it go anyway.
 func (r *SecurityReconciler) reconcileDelete(ctx context.Context, obj *v1alpha1.Security) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(obj, v1alpha1.Finalizer) {
 		r.forget(keyOf(obj))

@@ -32,7 +32,7 @@ const (
 	eventDrift    = v1alpha1.ReasonDriftDetected
 )
 
-// Event actions, as the events.k8s.io API asks for one.
+// Event actions, as the events.k8s.io API requires one.
 const (
 	actionReconcile = "Reconcile"
 	actionPatch     = "PatchGraph"

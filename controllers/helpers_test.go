@@ -178,7 +178,7 @@ func condition(obj *v1alpha1.Security, condType string) *metav1.Condition {
 	return meta.FindStatusCondition(obj.Status.Conditions, condType)
 }
 
-// requestResync sets the requested-at annotation, which asks for an
+// requestResync sets the requested-at annotation, which requests an
 // immediate reconcile, and waits until the operator has handled it.
 func requestResync(t *testing.T, key types.NamespacedName) {
 	t.Helper()

@@ -40,9 +40,9 @@ import (
 const defaultSyncInterval = 15 * time.Minute
 
 // statusPatcher writes a Security's status when it differs from what was
-// last written. It sends the whole status with the resourceVersion it read
-// (an update, not a merge patch), for two reasons: a JSON merge patch cannot
-// store a null original value, because null deletes the key; and a
+// last written. It sends the whole status with the resourceVersion it read,
+// as an update rather than a merge patch. A JSON merge patch cannot store a
+// null original value, because null deletes the key. And with an update, a
 // concurrent writer makes the write fail with a conflict instead of losing
 // a recorded original value.
 type statusPatcher struct {

@@ -221,7 +221,7 @@ func notApplied(names []string) outcome {
 
 // patchable returns the drifted properties to send. A property that Graph
 // did not keep in the last PATCH is not sent again until the spec changes
-// or a sync interval has passed since that PATCH, so that a property Graph
+// or a sync interval has passed since that PATCH. So a property that Graph
 // normalises or drops cannot cause a PATCH on every reconcile.
 func (r *SecurityReconciler) patchable(obj *v1alpha1.Security, drifted []string) []string {
 	st := obj.Status
@@ -283,14 +283,14 @@ func (r *SecurityReconciler) reportDrift(obj *v1alpha1.Security, drifted []strin
 }
 
 // graphFailure turns a failed Graph call into its outcome. A transient
-// failure is returned as an error, so controller-runtime logs it once and
-// retries with exponential backoff; any other failure is logged here with
+// failure is returned as an error, so controller-runtime logs it and
+// retries with exponential backoff. Any other failure is logged here with
 // its request-id, because no error is returned for it.
 func (r *SecurityReconciler) graphFailure(ctx context.Context, tenant graph.Tenant, msg string, err error) outcome {
 	var gerr *graph.Error
 	if errors.As(err, &gerr) && gerr.Class == graph.ClassAuthentication {
 		// A cached credential would hand out the rejected token until it
-		// expires; a new one asks the token endpoint again.
+		// expires, and a new one requests a new token.
 		r.Credentials.Forget(tenant.Cloud, tenant.ID)
 	}
 	out := fromGraphError(err)

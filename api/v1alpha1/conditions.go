@@ -71,8 +71,8 @@ const (
 
 // Annotations and the finalizer.
 const (
-	// AnnotationRequestedAt asks for an immediate resync whenever its value
-	// changes; any value works, a timestamp is customary.
+	// AnnotationRequestedAt requests an immediate resync whenever its value
+	// changes. Any value works, and a timestamp is customary.
 	AnnotationRequestedAt = "graph.securityoperator.io/requested-at"
 	// AnnotationSkipRestore, set to "true", lets a Security with
 	// deletionPolicy Restore be deleted without restoring, for example when

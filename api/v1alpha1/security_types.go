@@ -37,7 +37,7 @@ const (
 	CloudChina Cloud = "China"
 )
 
-// DriftPolicy says what the operator does when Graph differs from the spec.
+// DriftPolicy is what the operator does when Graph differs from the spec.
 // +kubebuilder:validation:Enum=Correct;Report
 type DriftPolicy string
 
@@ -48,7 +48,7 @@ const (
 	DriftPolicyReport DriftPolicy = "Report"
 )
 
-// DeletionPolicy says what happens to the tenant when a Security is deleted.
+// DeletionPolicy is what happens to the tenant when a Security is deleted.
 // +kubebuilder:validation:Enum=Orphan;Restore
 type DeletionPolicy string
 
@@ -103,10 +103,10 @@ type SecuritySpec struct {
 	// security object should have. Properties not named here are never read
 	// for comparison and never written. An object value is compared and
 	// patched by the keys it names. An array is compared by length and
-	// element by element, by position, with the same rules; when Graph's
+	// element by element, by position, with the same rules. When Graph's
 	// array has the same length, each element is patched by position, so
-	// sub-fields it does not name keep their values, and otherwise the array
-	// is sent as it is. null clears the property. Names are case-insensitive in Graph, so two names that
+	// sub-fields it does not name keep their values. Otherwise the array is
+	// sent as it is. null clears the property. Names are case-insensitive in Graph, so two names that
 	// differ only in case are rejected, as are id (read-only) and names
 	// starting with @ (OData annotations that the operator adds itself).
 	// A name starts with a letter, then letters, digits or underscores, at
@@ -122,7 +122,7 @@ type SecuritySpec struct {
 	// +kubebuilder:validation:MaxProperties=64
 	Properties map[string]apiextensionsv1.JSON `json:"properties,omitempty"`
 
-	// driftPolicy says what to do when Graph differs from the spec: Correct
+	// driftPolicy selects what to do when Graph differs from the spec: Correct
 	// patches the difference back, Report only records it in status.
 	// Default: Correct.
 	// +optional

@@ -92,7 +92,7 @@ func tokenCause(err error) string {
 // fillFromTokenResponse classifies a token endpoint response: a
 // rejection of the credentials (400, 401 and other 4xx) is
 // AuthenticationFailed, 429 is Throttled, and 5xx is Unavailable, as is a
-// redirect, which the client never follows and which tells nothing about the
+// redirect, which the client never follows and which is no verdict on the
 // credentials.
 func fillFromTokenResponse(e *Error, resp *http.Response) {
 	e.StatusCode = resp.StatusCode

@@ -15,8 +15,8 @@ limitations under the License.
 */
 
 // Package managerprocess builds the operator's manager from this module and
-// runs it as a child process, as the demo and the benchmark do, so that its
-// memory and CPU are its own and it talks to Graph exactly as in a cluster.
+// runs it as a child process, as the demo and the benchmark do. Its memory
+// and CPU are then its own, and it reaches Graph as it would in a cluster.
 package managerprocess
 
 import (

@@ -20,9 +20,10 @@ limitations under the License.
 // which a ClusterRole with nonResourceURLs ["/metrics"] and verb get allows.
 //
 // controller-runtime's filters.WithAuthenticationAndAuthorization does the
-// same through k8s.io/apiserver, which adds about 29 MB to the manager's
-// executable and about 15 MiB to its resident memory; this package needs
-// only two typed client-go clients.
+// same through k8s.io/apiserver. That added 29 MB to the manager's
+// executable, and its peak RSS at 1000 tenants in hack/bench fell from 90.3
+// to 77.4 MiB without it. This package needs only two typed client-go
+// clients.
 package metricsauth
 
 import (

@@ -32,7 +32,7 @@ import (
 
 // Lookup returns the value of the property name in actual, matching the name
 // case-insensitively as Graph does. An exact match wins over a match that
-// differs in case; among several case variants, the first in sorted order
+// differs in case. Among several case variants, the first in sorted order
 // wins, so the result does not depend on map order.
 func Lookup(actual map[string]json.RawMessage, name string) (string, json.RawMessage, bool) {
 	key, ok := findKey(actual, name)
@@ -82,10 +82,11 @@ func Drifted(desired, actual map[string]json.RawMessage) ([]string, error) {
 	return drifted, nil
 }
 
-// Equal reports whether actual satisfies desired: numbers compare by value
-// (1, 1.0 and 1e0 are equal), strings and booleans exactly, objects by the
-// keys desired names (recursively, so sub-fields Graph fills in are
-// ignored), and arrays by length and element-wise with the same rules.
+// Equal reports whether actual satisfies desired. Numbers compare by value
+// (1, 1.0 and 1e0 are equal), and strings and booleans exactly. Objects
+// compare by the keys desired names, recursively, so sub-fields that Graph
+// fills in are ignored. Arrays compare by length and element by element
+// with the same rules.
 func Equal(desired, actual json.RawMessage) (bool, error) {
 	want, err := decode(desired)
 	if err != nil {
