@@ -158,11 +158,13 @@ undeploy: kustomize ## Undeploy the operator. Call with ignore-not-found=true to
 
 .PHONY: demo
 demo: envtest build ## Run the demo against envtest and the Graph emulator.
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go run ./hack/demo -manager bin/manager $(DEMO_ARGS)
+	go build -o bin/demo ./hack/demo
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" bin/demo -manager bin/manager $(DEMO_ARGS)
 
 .PHONY: bench
 bench: envtest build ## Run the benchmark against envtest and the Graph emulator.
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go run ./hack/bench $(BENCH_ARGS)
+	go build -o bin/bench ./hack/bench
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" bin/bench $(BENCH_ARGS)
 
 ##@ Dependencies
 
