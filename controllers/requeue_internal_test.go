@@ -23,6 +23,7 @@ import (
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	testingclock "k8s.io/utils/clock/testing"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
 	"github.com/securityoperator/security-operator/internal/graph"
@@ -85,4 +86,22 @@ func TestThrottleDelayGrowsWhileThrottled(t *testing.T) {
 	g.Expect(r.throttleDelay(other, 0)).To(Equal(time.Second), "each Security counts its own")
 	r.throttles.Delete(key)
 	g.Expect(r.throttleDelay(key, 0)).To(Equal(time.Second), "a reconcile that was not throttled resets it")
+}
+
+func TestThrottleWaitCountsDown(t *testing.T) {
+	g := NewWithT(t)
+	clock := testingclock.NewFakeClock(time.Now())
+	r := &SecurityReconciler{Clock: clock}
+	key := types.NamespacedName{Namespace: "tenants", Name: "contoso"}
+	g.Expect(r.throttleWait(key)).To(BeZero(), "a Security that was never throttled")
+
+	g.Expect(r.throttleDelay(key, 3*time.Second)).To(Equal(3 * time.Second))
+	g.Expect(r.throttleWait(key)).To(Equal(3 * time.Second))
+	clock.Step(2 * time.Second)
+	g.Expect(r.throttleWait(key)).To(Equal(time.Second))
+	clock.Step(2 * time.Second)
+	g.Expect(r.throttleWait(key)).To(BeZero())
+
+	r.throttles.Delete(key)
+	g.Expect(r.throttleWait(key)).To(BeZero())
 }

@@ -121,6 +121,10 @@ func (r *SecurityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	if err := r.syncFinalizer(ctx, obj); err != nil {
 		return ctrl.Result{}, err
 	}
+	if wait := r.throttleWait(req.NamespacedName); wait > 0 {
+		logger.V(1).Info("Graph throttles the tenant; waiting before calling it again", "wait", wait)
+		return ctrl.Result{RequeueAfter: wait}, nil
+	}
 
 	patcher := newStatusPatcher(r.Client, obj)
 	out := r.reconcileTenant(ctx, obj, patcher)

@@ -169,20 +169,42 @@ const (
 	maxThrottleDelay = 10 * time.Minute
 )
 
+// throttle is the reconciler's record of a Security that Graph throttles:
+// the count of throttled reconciles in a row, and the time before which it
+// must not call Graph.
+type throttle struct {
+	count int
+	until time.Time
+}
+
 // throttleDelay returns how long to wait after a throttled reconcile: Graph's
 // Retry-After, but at least minThrottleDelay doubled for each throttled
 // reconcile of key in a row, up to maxThrottleDelay. The Graph client has
 // already retried within the call, so a Retry-After of a few milliseconds,
-// or Graph throttling for minutes, must not turn into a tight loop.
+// or Graph throttling for minutes, must not turn into a tight loop. It
+// records the end of the wait for throttleWait.
 func (r *SecurityReconciler) throttleDelay(key types.NamespacedName, retryAfter time.Duration) time.Duration {
 	n := 0
 	if v, ok := r.throttles.Load(key); ok {
-		n = v.(int)
+		n = v.(throttle).count
 	}
-	r.throttles.Store(key, n+1)
 	backoff := maxThrottleDelay
 	if n < 10 {
 		backoff = min(minThrottleDelay<<n, maxThrottleDelay)
 	}
-	return max(retryAfter, backoff)
+	delay := max(retryAfter, backoff)
+	r.throttles.Store(key, throttle{count: n + 1, until: r.now().Add(delay)})
+	return delay
+}
+
+// throttleWait returns how much of key's throttle delay is left. A
+// reconcile that an event starts within the delay, such as a Secret change
+// or an edit of the spec, must wait for it too: Graph would only throttle
+// the tenant again, and for longer.
+func (r *SecurityReconciler) throttleWait(key types.NamespacedName) time.Duration {
+	v, ok := r.throttles.Load(key)
+	if !ok {
+		return 0
+	}
+	return max(v.(throttle).until.Sub(r.now()), 0)
 }
