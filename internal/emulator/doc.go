@@ -33,8 +33,9 @@ limitations under the License.
 // a federated assertion that equals a registered one. It returns Microsoft
 // Entra error bodies (error, error_description, error_codes, trace_id,
 // correlation_id), such as invalid_client with AADSTS7000215 for a wrong
-// secret and unauthorized_client for an unknown app. Tokens are random
-// opaque strings bound to a tenant, app, audience and expiry. The scope must
+// secret and unauthorized_client for an unknown app. Tokens are shaped and
+// sized like Entra's app-only JWTs, with random signatures, and the
+// emulator binds each to a tenant, app, audience and expiry. The scope must
 // be the "/.default" scope of one of the four Graph clouds' hosts or of the
 // server's own URL.
 //

@@ -17,13 +17,11 @@ limitations under the License.
 package emulator
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"sync"
 	"time"
 )
 
-// issuedToken is the grant behind an opaque access token.
+// issuedToken is the grant behind an access token.
 type issuedToken struct {
 	tenantID string
 	clientID string
@@ -43,13 +41,11 @@ type tokenStore struct {
 }
 
 func (s *tokenStore) issue(t issuedToken) string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	now := time.Now()
+	token := accessToken(t, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.tokens) >= s.nextSweep {
-		now := time.Now()
 		for k, v := range s.tokens {
 			if !v.expires.After(now) {
 				delete(s.tokens, k)
