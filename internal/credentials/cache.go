@@ -14,10 +14,14 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package credentials builds one azidentity token credential per tenant and
-// app, and keeps it while its content is unchanged. azidentity caches tokens
-// per credential instance, so reusing the instance is what makes a tenant
-// cost one token request per token lifetime across reconciles.
+// Package credentials hands out one token credential per tenant and app,
+// and keeps it while its content is unchanged. The credential keeps its
+// last token, which makes a tenant cost one token request per token
+// lifetime across reconciles. It builds an azidentity credential for each
+// token request and drops it afterwards, so a tenant between token
+// requests costs its token and its Secret's values, not an MSAL client.
+// The price is one more request per token: MSAL reads the tenant's OpenID
+// configuration once per credential.
 package credentials
 
 import (
@@ -29,6 +33,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -106,11 +111,11 @@ type key struct {
 	clientID string
 }
 
-// entry is a built credential and the SHA-256 fingerprint of the content it
+// entry is a credential and the SHA-256 fingerprint of the content it
 // was built from.
 type entry struct {
 	fingerprint [sha256.Size]byte
-	credential  azcore.TokenCredential
+	credential  *tokenCredential
 }
 
 // NewCache returns an empty cache.
@@ -120,8 +125,9 @@ func NewCache(o Options) *Cache {
 
 // Credential returns the cached credential for src's cloud, tenant and
 // client ID when the credential content is unchanged, and otherwise builds
-// a new one and drops the old one, with its cached token. Building makes no
-// network request. Failures for unusable input wrap ErrInvalid.
+// a new one and drops the old one, with its cached token. Building checks
+// the content and makes no network request. Failures for unusable input
+// wrap ErrInvalid.
 func (c *Cache) Credential(src Source) (azcore.TokenCredential, error) {
 	if err := validate(src); err != nil {
 		return nil, err
@@ -133,10 +139,11 @@ func (c *Cache) Credential(src Source) (azcore.TokenCredential, error) {
 	if e, ok := c.entries[k]; ok && e.fingerprint == fp {
 		return e.credential, nil
 	}
-	cred, err := c.build(src)
+	first, err := c.build(src)
 	if err != nil {
 		return nil, err
 	}
+	cred := newTokenCredential(src, first, c.build, time.Now)
 	c.entries[k] = entry{fingerprint: fp, credential: cred}
 	c.o.Metrics.SetCachedCredentials(len(c.entries))
 	return cred, nil
@@ -144,17 +151,24 @@ func (c *Cache) Credential(src Source) (azcore.TokenCredential, error) {
 
 // Forget drops every credential of the tenant in the cloud, whatever its
 // client ID, such as when its Security is deleted or when Graph rejected
-// its token.
+// its token. It also clears their tokens, because a caller may still hold
+// one of the credentials.
 func (c *Cache) Forget(cl v1alpha1.Cloud, tenantID string) {
 	probe := keyOf(cl, tenantID, "")
+	var dropped []*tokenCredential
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.entries {
+	for k, e := range c.entries {
 		if k.cloud == probe.cloud && k.tenantID == probe.tenantID {
+			dropped = append(dropped, e.credential)
 			delete(c.entries, k)
 		}
 	}
 	c.o.Metrics.SetCachedCredentials(len(c.entries))
+	c.mu.Unlock()
+	// Outside the cache's lock: clear waits for a token request in flight.
+	for _, cred := range dropped {
+		cred.clear()
+	}
 }
 
 // Len returns the number of cached credentials.

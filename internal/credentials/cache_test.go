@@ -424,3 +424,49 @@ securityoperator_graph_cached_credentials 1
 		"securityoperator_graph_cached_credentials",
 	)).To(Succeed())
 }
+
+// TestTokenRequestCost counts what a tenant costs at the token endpoint: one
+// discovery and one token request per token, none while the token is valid.
+func TestTokenRequestCost(t *testing.T) {
+	g := NewWithT(t)
+	s, c := emulatorCache(t, Options{})
+	cred, err := c.Credential(secretSource())
+	g.Expect(err).NotTo(HaveOccurred())
+	for range 5 {
+		_, err = getToken(cred)
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+	counts := s.Counts(tenantID)
+	g.Expect(counts.Token).To(Equal(int64(1)))
+	g.Expect(counts.Discovery).To(Equal(int64(1)))
+
+	// Tokens that expire within the reuse margin are requested each time,
+	// each with the discovery of a new azidentity credential.
+	s.SetBehaviour(tenantID, emulator.Behaviour{TokenLifetime: time.Minute})
+	c.Forget("", tenantID)
+	for range 2 {
+		_, err = getToken(cred)
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+	counts = s.Counts(tenantID)
+	g.Expect(counts.Token).To(Equal(int64(3)))
+	g.Expect(counts.Discovery).To(Equal(int64(3)))
+}
+
+// TestForgetClearsHeldCredential checks that a credential held outside the
+// cache, as the reconciler keeps one for deletion, loses its token on Forget.
+func TestForgetClearsHeldCredential(t *testing.T) {
+	g := NewWithT(t)
+	s, c := emulatorCache(t, Options{})
+	held, err := c.Credential(secretSource())
+	g.Expect(err).NotTo(HaveOccurred())
+	first, err := getToken(held)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	c.Forget(v1alpha1.CloudPublic, tenantID)
+	second, err := getToken(held)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(second.Token).NotTo(Equal(first.Token))
+	g.Expect(s.Counts(tenantID).Token).To(Equal(int64(2)))
+	g.Expect(c.Len()).To(BeZero())
+}
