@@ -83,5 +83,10 @@ func TestRunSmallFleet(t *testing.T) {
 	g.Expect(r.BaselineRSS).To(BeNumerically(">", 0), "baseline RSS")
 	g.Expect(r.FileRSS).To(BeNumerically(">", 0), "RSS of the executable")
 	g.Expect(r.CPU).To(BeNumerically(">", 0), "manager CPU time")
+	g.Expect(r.ManagerCPUFirst).To(BeNumerically("<=", r.CPU), "manager CPU time of the first sync")
+	g.Expect(r.MachineFirst.Busy).To(BeNumerically(">=", r.ManagerCPUFirst/2),
+		"the machine's busy time includes the manager's, give or take a clock tick per CPU")
+	g.Expect(r.MachineFirst.Share).To(BeNumerically(">", 0), "machine CPU share of the first sync")
+	g.Expect(r.MachineFirst.Share).To(BeNumerically("<=", 1), "machine CPU share of the first sync")
 	g.Expect(r.APIFirst["PUT"]).To(BeNumerically(">=", tenants), "status updates of the first sync")
 }

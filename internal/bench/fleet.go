@@ -32,6 +32,7 @@ import (
 
 	"github.com/securityoperator/security-operator/internal/controlplane"
 	"github.com/securityoperator/security-operator/internal/emulator"
+	"github.com/securityoperator/security-operator/internal/managerprocess"
 )
 
 // fleetFiles are the working folder and the manager binary shared by all
@@ -132,9 +133,9 @@ func (f *fleet) startClients(ctx context.Context) error {
 func (f *fleet) measure(ctx context.Context) (Result, error) {
 	n := len(f.tenants)
 	r := Result{Tenants: n, Latency: f.c.Latency, Concurrency: f.c.Concurrency}
-	baseline, err := f.manager.process.ReadUsage()
+	baseline, err := f.managerUsage()
 	if err != nil {
-		return r, fmt.Errorf("failed to read the manager's resource use: %w", err)
+		return r, err
 	}
 	r.BaselineRSS = baseline.RSS
 	before, err := scrape(ctx, f.manager.metricsURL)
@@ -163,9 +164,9 @@ func (f *fleet) measure(ctx context.Context) (Result, error) {
 	r.ReconcileFirst = meanReconcile(afterFirst, before)
 	r.ReconcileAgain = meanReconcile(afterResync, afterFirst)
 
-	usage, err := f.manager.process.ReadUsage()
+	usage, err := f.managerUsage()
 	if err != nil {
-		return r, fmt.Errorf("failed to read the manager's resource use: %w", err)
+		return r, err
 	}
 	r.PeakRSS, r.CPU = usage.PeakRSS, usage.CPU
 	r.FileRSS, err = readFileRSS(f.manager.process.Pid())
@@ -181,6 +182,11 @@ func (f *fleet) firstSync(ctx context.Context, r *Result) error {
 	}
 	defer stop()
 	progress(f.c.Progress, "%d tenants: creating %d Secrets and %d Securities", n, n, n)
+	machineBefore, machineOK := readCPUTimes()
+	managerBefore, err := f.managerUsage()
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	if err := createObjects(ctx, f.client, f.tenants); err != nil {
 		return err
@@ -191,6 +197,14 @@ func (f *fleet) firstSync(ctx context.Context, r *Result) error {
 		return fmt.Errorf("waiting for every Security to be Ready: %w", err)
 	}
 	r.Ready = last.Sub(start)
+	if machineAfter, ok := readCPUTimes(); ok && machineOK {
+		r.MachineFirst = machineAfter.since(machineBefore)
+	}
+	managerAfter, err := f.managerUsage()
+	if err != nil {
+		return err
+	}
+	r.ManagerCPUFirst = managerAfter.CPU - managerBefore.CPU
 	r.First = collectRequests(f.graph, f.tenants)
 	progress(f.c.Progress, "%d tenants: all Ready after %s", n, r.Ready.Round(time.Millisecond))
 	return nil
@@ -218,6 +232,15 @@ func (f *fleet) resync(ctx context.Context, r *Result) error {
 	r.Again = collectRequests(f.graph, f.tenants)
 	progress(f.c.Progress, "%d tenants: resync handled after %s", n, r.Resync.Round(time.Millisecond))
 	return nil
+}
+
+// managerUsage reads the manager's memory and CPU use.
+func (f *fleet) managerUsage() (managerprocess.Usage, error) {
+	u, err := f.manager.process.ReadUsage()
+	if err != nil {
+		return u, fmt.Errorf("failed to read the manager's resource use: %w", err)
+	}
+	return u, nil
 }
 
 // stop stops the manager, the informer, the emulator and the control

@@ -119,6 +119,9 @@ Columns:
 - **heap in use**: the Go heap after the resync, live objects and garbage
   not yet collected.
 - **CPU**: the manager's user and system time over its whole life.
+- **machine CPU busy first sync**: the share of the machine's CPU time,
+  over all CPUs, that was not idle from the first create until the last
+  Ready (/proc/stat).
 `
 
 func writeChecks(b *strings.Builder, checks []Check) {
@@ -149,7 +152,8 @@ those other costs dominates.
 		b.WriteString("\n" + wrap(sentence, 76) + "\n")
 	}
 	for _, r := range results {
-		b.WriteString("\n" + wrap(apiFloorSentence(r, c)+" "+memorySentence(r), 76) + "\n")
+		text := apiFloorSentence(r, c) + " " + cpuSentence(r) + " " + memorySentence(r)
+		b.WriteString("\n" + wrap(strings.TrimSpace(strings.ReplaceAll(text, "  ", " ")), 76) + "\n")
 	}
 	b.WriteString("\n" + wrap("The harness measures only PATCH answers with 200; a 204 answer makes "+
 		"the client read the object back, a fourth round trip.", 76) + "\n")
@@ -175,6 +179,18 @@ func apiFloorSentence(r Result, c Config) string {
 		r.Tenants, seconds(r.Ready), seconds(r.Bound()), milliseconds(r.ReconcileFirst),
 		APIPerTenant(r.APIFirst, r.Tenants), strings.Join(parts, ", "),
 		puts/float64(r.Tenants), c.KubeQPS, c.KubeBurst, seconds(time.Duration(floor*float64(time.Second))))
+}
+
+// cpuSentence states how busy the machine was during the first sync and
+// the manager's part of it, or "" when /proc/stat could not be read. A
+// machine near 100% busy means that CPU, not Graph latency, set the pace.
+func cpuSentence(r Result) string {
+	if r.MachineFirst.Busy <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("During the first sync the machine's CPUs were %.0f%% busy: %s of CPU time, "+
+		"of which the manager used %s and the control plane, the emulator and the harness the rest.",
+		100*r.MachineFirst.Share, seconds(r.MachineFirst.Busy), seconds(r.ManagerCPUFirst))
 }
 
 // memorySentence splits the peak RSS into the executable's pages, which

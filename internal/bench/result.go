@@ -65,6 +65,12 @@ type Result struct {
 	HeapInUse float64
 	// CPU is the manager's user plus system CPU time over its whole life.
 	CPU time.Duration
+	// MachineFirst is the whole machine's CPU use during the first sync,
+	// from the first create until the last Ready: the control plane, the
+	// emulator, the harness and the manager together.
+	MachineFirst CPUUse
+	// ManagerCPUFirst is the manager's CPU time over the same span.
+	ManagerCPUFirst time.Duration
 	// ReconcileFirst and ReconcileAgain are the mean durations of the
 	// manager's reconciles during the first sync and during the resync,
 	// from its controller_runtime_reconcile_time_seconds metric.

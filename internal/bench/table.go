@@ -35,6 +35,7 @@ var tableHeader = []string{
 	"first sync token / GET / PATCH", "discovery", "resync GET / PATCH / token",
 	"429 / other errors", "API requests first / resync",
 	"baseline RSS", "peak RSS", "RSS per tenant", "binary RSS", "heap in use", "CPU",
+	"machine CPU busy first sync",
 }
 
 // Table renders the results as a Markdown table, one row per fleet size.
@@ -81,6 +82,7 @@ func tableRow(r Result) []string {
 		fmt.Sprintf("%.1f MiB", float64(r.FileRSS)/mib),
 		fmt.Sprintf("%.1f MiB", r.HeapInUse/mib),
 		seconds(r.CPU),
+		fmt.Sprintf("%.0f%%", 100*r.MachineFirst.Share),
 	}
 }
 
