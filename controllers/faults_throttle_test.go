@@ -50,3 +50,22 @@ func TestThrottleOutlastsEvents(t *testing.T) {
 	g.Expect(s.tn.counts().Throttled).To(Equal(int64(3)))
 	expectRetryAfterHonoured(t, s.tn, faults)
 }
+
+// TestSuspendWhileThrottled checks that suspending a throttled Security
+// takes effect at once rather than after Graph's Retry-After, because
+// suspending makes no Graph call.
+func TestSuspendWhileThrottled(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	// A Retry-After above the client's in-call limit ends the reconcile at
+	// once, Throttled for a minute.
+	s := startFaultScenario(t, emulator.Fault{Kind: "get", Status: 429, RetryAfter: "60"})
+	waitForReason(t, s.key, v1alpha1.ReasonThrottled)
+
+	obj := get(t, s.key)
+	base := obj.DeepCopy()
+	obj.Spec.Suspend = true
+	g.Expect(k8s.Patch(t.Context(), obj, client.MergeFrom(base))).To(Succeed())
+	waitForReason(t, s.key, v1alpha1.ReasonSuspended)
+	g.Expect(s.tn.counts().Get).To(Equal(int64(1)), "no Graph call after the 429")
+}

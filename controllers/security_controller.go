@@ -121,7 +121,8 @@ func (r *SecurityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	if err := r.syncFinalizer(ctx, obj); err != nil {
 		return ctrl.Result{}, err
 	}
-	if wait := r.throttleWait(req.NamespacedName); wait > 0 {
+	// Suspending makes no Graph call, so it need not wait for Graph.
+	if wait := r.throttleWait(req.NamespacedName); wait > 0 && !obj.Spec.Suspend {
 		logger.V(1).Info("Graph throttles the tenant; waiting before calling it again", "wait", wait)
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
