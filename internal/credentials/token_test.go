@@ -162,3 +162,23 @@ func TestTokenClearAndCancelledWait(t *testing.T) {
 	g.Expect(err).To(MatchError(context.Canceled))
 	<-cred.lock
 }
+
+func TestPrintingHidesSecrets(t *testing.T) {
+	g := NewWithT(t)
+	_, c := emulatorCache(t, Options{})
+	src := secretSource()
+	cred, err := c.Credential(src)
+	g.Expect(err).NotTo(HaveOccurred())
+	tok, err := getToken(cred)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	certPEM, keyPEM := rsaPair(t, 2048)
+	certSource := Source{TenantID: tenantID, ClientID: clientID, CertificatePEM: certPEM, PrivateKeyPEM: keyPEM}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		text := fmt.Sprintf(format+" "+format+" "+format, cred, src, certSource)
+		g.Expect(text).NotTo(ContainSubstring(secret), format)
+		g.Expect(text).NotTo(ContainSubstring(tok.Token), format)
+		g.Expect(text).NotTo(ContainSubstring("PRIVATE KEY"), format)
+		g.Expect(text).To(ContainSubstring(tenantID), format)
+	}
+}
