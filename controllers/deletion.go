@@ -173,7 +173,6 @@ type usedCredential struct {
 // the cache alone, because the tenant's owner still uses that entry.
 func (r *SecurityReconciler) forget(key types.NamespacedName) {
 	deleteObjectMetrics(key)
-	r.throttles.Delete(key)
 	last, found := r.lastCredentials.LoadAndDelete(key)
 	if !found {
 		return

@@ -18,6 +18,7 @@ package controllers_test
 
 import (
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -68,4 +69,66 @@ func TestSuspendWhileThrottled(t *testing.T) {
 	g.Expect(k8s.Patch(t.Context(), obj, client.MergeFrom(base))).To(Succeed())
 	waitForReason(t, s.key, v1alpha1.ReasonSuspended)
 	g.Expect(s.tn.counts().Get).To(Equal(int64(1)), "no Graph call after the 429")
+}
+
+// throttledFor makes the emulator return 429 to every Graph request of the
+// tenant, with a Retry-After of a minute. That is longer than the client
+// waits within a call, so the next reconcile ends Throttled at once.
+func throttledFor(tn *tenant) {
+	throttle := emulator.Fault{Status: 429, RetryAfter: "60"}
+	graphEmulator.SetBehaviour(tn.id, emulator.Behaviour{Faults: repeat(throttle, 50)})
+}
+
+// TestRestoreWaitsForThrottle deletes a throttled Security with
+// deletionPolicy Restore, then requests a resync: neither may call Graph
+// within the Retry-After.
+func TestRestoreWaitsForThrottle(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	tn := newTenant(t)
+	tn.setGraph(t, map[string]any{"level": 1})
+	key := tn.security(t, "restore-throttled", map[string]any{"level": 5}, restorePolicy)
+	waitForReason(t, key, v1alpha1.ReasonSynced)
+	throttledFor(tn)
+	requestResync(t, key)
+	waitForReason(t, key, v1alpha1.ReasonThrottled)
+	throttled := tn.counts().Throttled
+
+	g.Expect(k8s.Delete(t.Context(), get(t, key))).To(Succeed())
+	obj := get(t, key)
+	base := obj.DeepCopy()
+	obj.Annotations = map[string]string{v1alpha1.AnnotationRequestedAt: "during-the-wait"}
+	g.Expect(k8s.Patch(t.Context(), obj, client.MergeFrom(base))).To(Succeed())
+	g.Consistently(func() int64 { return tn.counts().Throttled }, 2*time.Second, interval).
+		Should(Equal(throttled), "Graph requests within the Retry-After")
+
+	graphEmulator.SetBehaviour(tn.id, emulator.Behaviour{})
+	obj = get(t, key)
+	base = obj.DeepCopy()
+	obj.Annotations[v1alpha1.AnnotationSkipRestore] = "true"
+	g.Expect(k8s.Patch(t.Context(), obj, client.MergeFrom(base))).To(Succeed())
+	waitGone(t, key)
+}
+
+// TestPeerWaitsForThrottledTenant deletes the Security that manages a
+// throttled tenant. Its peer takes the tenant over, and must wait for the
+// Retry-After that Graph gave the same app in the same tenant.
+func TestPeerWaitsForThrottledTenant(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	tn := newTenant(t)
+	tn.setGraph(t, map[string]any{"level": 1})
+	owner := tn.security(t, "owner", map[string]any{"level": 5})
+	waitForReason(t, owner, v1alpha1.ReasonSynced)
+	peer := tn.security(t, "peer", map[string]any{"level": 5})
+	waitForReason(t, peer, v1alpha1.ReasonConflict)
+	throttledFor(tn)
+	requestResync(t, owner)
+	waitForReason(t, owner, v1alpha1.ReasonThrottled)
+	counts := tn.counts()
+
+	g.Expect(k8s.Delete(t.Context(), get(t, owner))).To(Succeed())
+	waitGone(t, owner)
+	g.Consistently(func() int64 { return tn.counts().Get + tn.counts().Patch }, 2*time.Second, interval).
+		Should(Equal(counts.Get+counts.Patch), "the peer's Graph requests within the Retry-After")
 }

@@ -21,8 +21,8 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	testingclock "k8s.io/utils/clock/testing"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
@@ -71,37 +71,89 @@ func TestThrottledRequeuesAfterGraphDelay(t *testing.T) {
 func TestThrottleDelayGrowsWhileThrottled(t *testing.T) {
 	g := NewWithT(t)
 	r := &SecurityReconciler{}
-	key := types.NamespacedName{Namespace: "tenants", Name: "contoso"}
+	const tenant = "Public/contoso"
 
-	g.Expect(r.throttleDelay(key, time.Millisecond)).To(Equal(time.Second), "a tiny Retry-After")
-	g.Expect(r.throttleDelay(key, time.Millisecond)).To(Equal(2 * time.Second))
-	g.Expect(r.throttleDelay(key, time.Millisecond)).To(Equal(4 * time.Second))
-	g.Expect(r.throttleDelay(key, 30*time.Second)).To(Equal(30*time.Second), "Retry-After above the backoff")
+	g.Expect(r.throttleDelay(tenant, time.Millisecond)).To(Equal(time.Second), "a tiny Retry-After")
+	g.Expect(r.throttleDelay(tenant, time.Millisecond)).To(Equal(2 * time.Second))
+	g.Expect(r.throttleDelay(tenant, time.Millisecond)).To(Equal(4 * time.Second))
+	g.Expect(r.throttleDelay(tenant, 30*time.Second)).To(Equal(30*time.Second), "Retry-After above the backoff")
 	for range 20 {
-		r.throttleDelay(key, 0)
+		r.throttleDelay(tenant, 0)
 	}
-	g.Expect(r.throttleDelay(key, 0)).To(Equal(maxThrottleDelay))
+	g.Expect(r.throttleDelay(tenant, 0)).To(Equal(maxThrottleDelay))
 
-	other := types.NamespacedName{Namespace: "tenants", Name: "fabrikam"}
-	g.Expect(r.throttleDelay(other, 0)).To(Equal(time.Second), "each Security counts its own")
-	r.throttles.Delete(key)
-	g.Expect(r.throttleDelay(key, 0)).To(Equal(time.Second), "a reconcile that was not throttled resets it")
+	g.Expect(r.throttleDelay("Public/fabrikam", 0)).To(Equal(time.Second), "each tenant counts its own")
+	r.throttles.Delete(tenant)
+	g.Expect(r.throttleDelay(tenant, 0)).To(Equal(time.Second), "a reconcile that was not throttled resets it")
 }
 
 func TestThrottleWaitCountsDown(t *testing.T) {
 	g := NewWithT(t)
 	clock := testingclock.NewFakeClock(time.Now())
 	r := &SecurityReconciler{Clock: clock}
-	key := types.NamespacedName{Namespace: "tenants", Name: "contoso"}
-	g.Expect(r.throttleWait(key)).To(BeZero(), "a Security that was never throttled")
+	const tenant = "Public/contoso"
+	g.Expect(r.throttleWait(tenant)).To(BeZero(), "a tenant that was never throttled")
 
-	g.Expect(r.throttleDelay(key, 3*time.Second)).To(Equal(3 * time.Second))
-	g.Expect(r.throttleWait(key)).To(Equal(3 * time.Second))
+	g.Expect(r.throttleDelay(tenant, 3*time.Second)).To(Equal(3 * time.Second))
+	g.Expect(r.throttleWait(tenant)).To(Equal(3 * time.Second))
 	clock.Step(2 * time.Second)
-	g.Expect(r.throttleWait(key)).To(Equal(time.Second))
+	g.Expect(r.throttleWait(tenant)).To(Equal(time.Second))
 	clock.Step(2 * time.Second)
-	g.Expect(r.throttleWait(key)).To(BeZero())
+	g.Expect(r.throttleWait(tenant)).To(BeZero())
 
-	r.throttles.Delete(key)
-	g.Expect(r.throttleWait(key)).To(BeZero())
+	r.throttles.Delete(tenant)
+	g.Expect(r.throttleWait(tenant)).To(BeZero())
+}
+
+func TestThrottleCountRestartsAfterQuiet(t *testing.T) {
+	g := NewWithT(t)
+	clock := testingclock.NewFakeClock(time.Now())
+	r := &SecurityReconciler{Clock: clock}
+	const tenant = "Public/contoso"
+	for range 6 {
+		r.throttleDelay(tenant, 0)
+	}
+	g.Expect(r.throttleDelay(tenant, 0)).To(Equal(64 * time.Second))
+
+	// Suspended for an hour: the next 429 is not the seventh in a row.
+	clock.Step(time.Hour)
+	g.Expect(r.throttleDelay(tenant, 0)).To(Equal(time.Second))
+}
+
+func TestCallsGraph(t *testing.T) {
+	now := metav1.Now()
+	cases := []struct {
+		name string
+		obj  v1alpha1.Security
+		want bool
+	}{
+		{"sync", v1alpha1.Security{}, true},
+		{"suspended", v1alpha1.Security{Spec: v1alpha1.SecuritySpec{Suspend: true}}, false},
+		{"deleted, Orphan", v1alpha1.Security{ObjectMeta: metav1.ObjectMeta{DeletionTimestamp: &now}}, false},
+		{"deleted, Restore with originals", restoring(now, nil), true},
+		{"deleted, Restore with skip-restore", restoring(now, map[string]string{
+			v1alpha1.AnnotationSkipRestore: "true",
+		}), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			NewWithT(t).Expect(callsGraph(&tc.obj)).To(Equal(tc.want))
+		})
+	}
+}
+
+// restoring returns a deleted Security with deletionPolicy Restore, its
+// finalizer and one original value.
+func restoring(deleted metav1.Time, annotations map[string]string) v1alpha1.Security {
+	return v1alpha1.Security{
+		ObjectMeta: metav1.ObjectMeta{
+			DeletionTimestamp: &deleted,
+			Finalizers:        []string{v1alpha1.Finalizer},
+			Annotations:       annotations,
+		},
+		Spec: v1alpha1.SecuritySpec{DeletionPolicy: v1alpha1.DeletionPolicyRestore},
+		Status: v1alpha1.SecurityStatus{OriginalProperties: map[string]apiextensionsv1.JSON{
+			"level": {Raw: []byte("1")},
+		}},
+	}
 }

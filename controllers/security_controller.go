@@ -74,8 +74,9 @@ type SecurityReconciler struct {
 	// namespace/name, so that deletion with deletionPolicy Restore still
 	// works when the Secret was deleted first.
 	lastCredentials sync.Map
-	// throttles counts each Security's consecutive throttled reconciles, by
-	// namespace/name, so that the delay grows while Graph keeps throttling.
+	// throttles holds a throttle per tenant key (cloud and tenant ID): the
+	// count of throttled reconciles in a row, so that the delay grows while
+	// Graph keeps throttling, and the end of the current wait.
 	throttles sync.Map
 	// tenantLocks holds a *sync.Mutex per tenant key (cloud and tenant ID),
 	// so that the Securities of one tenant reconcile one at a time. Only the
@@ -115,16 +116,15 @@ func (r *SecurityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	// apply, must not both decide that they own it and both write to it.
 	defer r.lockTenant(obj)()
 
+	if wait := r.throttleWait(tenantKey(obj)); wait > 0 && callsGraph(obj) {
+		logger.V(1).Info("Graph throttles the tenant; waiting before calling it again", "wait", wait)
+		return ctrl.Result{RequeueAfter: wait}, nil
+	}
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj)
 	}
 	if err := r.syncFinalizer(ctx, obj); err != nil {
 		return ctrl.Result{}, err
-	}
-	// Suspending makes no Graph call, so it need not wait for Graph.
-	if wait := r.throttleWait(req.NamespacedName); wait > 0 && !obj.Spec.Suspend {
-		logger.V(1).Info("Graph throttles the tenant; waiting before calling it again", "wait", wait)
-		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 
 	patcher := newStatusPatcher(r.Client, obj)

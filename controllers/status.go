@@ -27,9 +27,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
@@ -95,11 +95,12 @@ func (r *SecurityReconciler) finish(
 	if out.noRequeue {
 		return ctrl.Result{}, nil
 	}
-	key := client.ObjectKeyFromObject(obj)
 	if out.requeueAfter > 0 {
-		return ctrl.Result{RequeueAfter: r.throttleDelay(key, out.requeueAfter)}, nil
+		return ctrl.Result{RequeueAfter: r.throttleDelay(tenantKey(obj), out.requeueAfter)}, nil
 	}
-	r.throttles.Delete(key)
+	if out.ready {
+		r.throttles.Delete(tenantKey(obj))
+	}
 	return ctrl.Result{RequeueAfter: withJitter(syncInterval(obj))}, nil
 }
 
@@ -169,9 +170,10 @@ const (
 	maxThrottleDelay = 10 * time.Minute
 )
 
-// throttle is the reconciler's record of a Security that Graph throttles:
-// the count of throttled reconciles in a row, and the time before which it
-// must not call Graph.
+// throttle is the reconciler's record of a tenant that Graph throttles:
+// the count of throttled reconciles in a row, and the time before which no
+// Security may call Graph for the tenant. Graph throttles per app and
+// tenant, and only the Security that manages a tenant calls Graph for it.
 type throttle struct {
 	count int
 	until time.Time
@@ -179,13 +181,16 @@ type throttle struct {
 
 // throttleDelay returns how long to wait after a throttled reconcile: Graph's
 // Retry-After, but at least minThrottleDelay doubled for each throttled
-// reconcile of key in a row, up to maxThrottleDelay. The Graph client has
-// already retried within the call, so a Retry-After of a few milliseconds,
-// or Graph throttling for minutes, must not turn into a tight loop. It
-// records the end of the wait for throttleWait.
-func (r *SecurityReconciler) throttleDelay(key types.NamespacedName, retryAfter time.Duration) time.Duration {
+// reconcile of the tenant in a row, up to maxThrottleDelay. The Graph client
+// has already retried within the call, so a Retry-After of a few
+// milliseconds, or Graph throttling for minutes, must not turn into a tight
+// loop. A record whose wait ended more than maxThrottleDelay ago, as after
+// a suspension, starts the count again. It records the end of the wait for
+// throttleWait.
+func (r *SecurityReconciler) throttleDelay(tenant string, retryAfter time.Duration) time.Duration {
+	now := r.now()
 	n := 0
-	if v, ok := r.throttles.Load(key); ok {
+	if v, ok := r.throttles.Load(tenant); ok && now.Sub(v.(throttle).until) <= maxThrottleDelay {
 		n = v.(throttle).count
 	}
 	backoff := maxThrottleDelay
@@ -193,18 +198,28 @@ func (r *SecurityReconciler) throttleDelay(key types.NamespacedName, retryAfter 
 		backoff = min(minThrottleDelay<<n, maxThrottleDelay)
 	}
 	delay := max(retryAfter, backoff)
-	r.throttles.Store(key, throttle{count: n + 1, until: r.now().Add(delay)})
+	r.throttles.Store(tenant, throttle{count: n + 1, until: now.Add(delay)})
 	return delay
 }
 
-// throttleWait returns how much of key's throttle delay is left. A
-// reconcile that an event starts within the delay, such as a Secret change
-// or an edit of the spec, must wait for it too: Graph would only throttle
-// the tenant again, and for longer.
-func (r *SecurityReconciler) throttleWait(key types.NamespacedName) time.Duration {
-	v, ok := r.throttles.Load(key)
+// throttleWait returns how much of the tenant's throttle delay is left.
+// Events start reconciles within the delay: a Secret change, a spec edit, a
+// deletion, or the deletion of the tenant's previous manager. Those must
+// wait too, because Graph would only throttle the tenant again.
+func (r *SecurityReconciler) throttleWait(tenant string) time.Duration {
+	v, ok := r.throttles.Load(tenant)
 	if !ok {
 		return 0
 	}
 	return max(v.(throttle).until.Sub(r.now()), 0)
+}
+
+// callsGraph reports whether a reconcile of obj may call Graph: a sync, or a
+// deletion that restores the original values. A suspended Security and a
+// deletion that restores nothing make no Graph call.
+func callsGraph(obj *v1alpha1.Security) bool {
+	if !obj.DeletionTimestamp.IsZero() {
+		return controllerutil.ContainsFinalizer(obj, v1alpha1.Finalizer) && restoreNeeded(obj)
+	}
+	return !obj.Spec.Suspend
 }
