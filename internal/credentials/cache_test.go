@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -469,4 +470,54 @@ func TestForgetClearsHeldCredential(t *testing.T) {
 	g.Expect(second.Token).NotTo(Equal(first.Token))
 	g.Expect(s.Counts(tenantID).Token).To(Equal(int64(2)))
 	g.Expect(c.Len()).To(BeZero())
+}
+
+// TestConcurrentRotationAndForget runs token requests for three tenants
+// from many goroutines while Secrets rotate and Forget drops entries. Run
+// it with -race to check the locking; without, it checks that every token
+// request succeeds.
+func TestConcurrentRotationAndForget(t *testing.T) {
+	g := NewWithT(t)
+	s := emulatortest.Start(t, emulator.Options{})
+	tenants := []string{tenantID, "22222222-2222-2222-2222-222222222222", "33333333-3333-3333-3333-333333333333"}
+	for _, tn := range tenants {
+		s.AddSecretApp(tn, clientID, secret)
+		s.AddSecretApp(tn, clientID, "rotated")
+	}
+	c := NewCache(Options{
+		Resolver:   emulatortest.Resolver(s),
+		HTTPClient: emulatortest.HTTPClient(t, s),
+		Retry:      policy.RetryOptions{MaxRetries: -1},
+	})
+	var wg sync.WaitGroup
+	var failures atomic.Int64
+	for w := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				src := secretSource()
+				src.TenantID = tenants[(w+i)%len(tenants)]
+				if (w+i)%5 == 0 {
+					src.ClientSecret = "rotated"
+				}
+				cred, err := c.Credential(src)
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				if i%7 == 0 {
+					c.Forget("", src.TenantID)
+				}
+				if _, err := getToken(cred); err != nil {
+					failures.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	g.Expect(failures.Load()).To(BeZero())
+	for _, tn := range tenants {
+		g.Expect(s.Counts(tn).Token).To(BeNumerically(">", 0), "token requests of tenant %s", tn)
+	}
 }

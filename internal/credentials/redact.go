@@ -16,7 +16,10 @@ limitations under the License.
 
 package credentials
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // String names the tenant, the app and the kind of credentials, so that a
 // Source printed with %v, %+v or %s shows no secret value.
@@ -34,10 +37,15 @@ func (s Source) String() string {
 // GoString keeps secret values out of %#v.
 func (s Source) GoString() string { return s.String() }
 
+// MarshalJSON writes the String form, so that a logger that encodes a
+// Source as JSON shows no secret value either.
+func (s Source) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
 // String keeps the Source's values and the access token out of %v, %+v
-// and %s. fmt prints unexported fields without calling their methods, so
-// the credential needs its own.
-func (t *tokenCredential) String() string { return "token credential: " + t.src.String() }
+// and %s, also when the credential is printed by value. fmt prints
+// unexported fields without calling their methods, so the credential needs
+// its own.
+func (t tokenCredential) String() string { return "token credential: " + t.src.String() }
 
 // GoString keeps the Source's values and the access token out of %#v.
-func (t *tokenCredential) GoString() string { return t.String() }
+func (t tokenCredential) GoString() string { return t.String() }

@@ -91,7 +91,11 @@ func (t *tokenCredential) GetToken(
 		}
 		return azcore.AccessToken{}, err
 	}
-	t.token, t.scopes = token, slices.Clone(opts.Scopes)
+	if opts.TenantID == "" {
+		// A token for another tenant must not be returned to later requests
+		// for this credential's own tenant.
+		t.token, t.scopes = token, slices.Clone(opts.Scopes)
+	}
 	return token, nil
 }
 

@@ -18,6 +18,7 @@ package credentials
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -174,11 +175,32 @@ func TestPrintingHidesSecrets(t *testing.T) {
 
 	certPEM, keyPEM := rsaPair(t, 2048)
 	certSource := Source{TenantID: tenantID, ClientID: clientID, CertificatePEM: certPEM, PrivateKeyPEM: keyPEM}
+	byValue := *cred.(*tokenCredential)
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-		text := fmt.Sprintf(format+" "+format+" "+format, cred, src, certSource)
+		text := fmt.Sprintf(format+" "+format+" "+format+" "+format, cred, byValue, src, certSource)
 		g.Expect(text).NotTo(ContainSubstring(secret), format)
 		g.Expect(text).NotTo(ContainSubstring(tok.Token), format)
 		g.Expect(text).NotTo(ContainSubstring("PRIVATE KEY"), format)
 		g.Expect(text).To(ContainSubstring(tenantID), format)
 	}
+	encoded, err := json.Marshal(struct{ Source Source }{src})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(string(encoded)).NotTo(ContainSubstring(secret))
+	g.Expect(string(encoded)).To(ContainSubstring(clientID))
+}
+
+func TestTokenForOtherTenantNotKept(t *testing.T) {
+	g := NewWithT(t)
+	i := &issuer{clock: testingclock.NewFakeClock(time.Now()), lifetime: time.Hour}
+	cred := newStubCredential(i)
+	ctx := context.Background()
+
+	other := graphScope(scope)
+	other.TenantID = "22222222-2222-2222-2222-222222222222"
+	tok, err := cred.GetToken(ctx, other)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(tok.Token).To(Equal("token-1"))
+	tok, err = cred.GetToken(ctx, graphScope(scope))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(tok.Token).To(Equal("token-2"), "the other tenant's token is not reused")
 }
