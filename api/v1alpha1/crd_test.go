@@ -25,7 +25,9 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/discovery"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
@@ -167,4 +169,25 @@ func TestDiscoveryShortNameAndCategory(t *testing.T) {
 		HaveField("Categories", ConsistOf("graph")),
 	)))
 	g.Expect(resources.APIResources).To(ContainElement(HaveField("Name", "securities/status")))
+}
+
+// TestNewSecurityIsInProgress checks what Flux and other kstatus users
+// see before the operator's first reconcile: a Security with no status
+// would count as Current, so the CRD defaults observedGeneration to 0.
+func TestNewSecurityIsInProgress(t *testing.T) {
+	g := NewWithT(t)
+	obj := newSecurity(validSpec())
+	g.Expect(env.Client.Create(t.Context(), obj)).To(Succeed())
+
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(v1alpha1.GroupVersion.WithKind("Security"))
+	g.Expect(env.Client.Get(t.Context(), client.ObjectKeyFromObject(obj), u)).To(Succeed())
+	observed, found, err := unstructured.NestedInt64(u.Object, "status", "observedGeneration")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(found).To(BeTrue(), "status.observedGeneration is defaulted")
+	g.Expect(observed).To(BeZero())
+
+	res, err := status.Compute(u)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Status).To(Equal(status.InProgressStatus), res.Message)
 }

@@ -273,8 +273,11 @@ type Security struct {
 	// +required
 	Spec SecuritySpec `json:"spec"`
 
-	// status is the observed state, written by the operator.
+	// status is the observed state, written by the operator. Until its
+	// first reconcile, a Security reads with observedGeneration 0, which
+	// tools that follow kstatus, such as Flux, report as in progress.
 	// +optional
+	// +kubebuilder:default={observedGeneration: 0}
 	Status SecurityStatus `json:"status,omitempty"`
 }
 
