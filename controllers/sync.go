@@ -150,9 +150,15 @@ func (r *SecurityReconciler) sync(
 		return r.markSynced(obj)
 	}
 	if obj.Spec.DriftPolicy == v1alpha1.DriftPolicyReport {
-		return stalled(v1alpha1.ReasonDriftDetected,
+		// The state the user asked for, not a failure: logged at info level,
+		// once per sync interval.
+		log.FromContext(ctx).Info("Graph differs from the spec; driftPolicy Report leaves it",
+			"drifted", drifted)
+		out := stalled(v1alpha1.ReasonDriftDetected,
 			"Graph differs from the spec in %s; driftPolicy is Report, so nothing is patched",
 			joinNames(drifted))
+		out.logged = true
+		return out
 	}
 	toPatch := r.patchable(obj, drifted)
 	if len(toPatch) == 0 {
