@@ -98,7 +98,7 @@ func TestDeploymentManagerContainer(t *testing.T) {
 	g.Expect(container.Args).To(ConsistOf("--leader-elect", "--health-probe-bind-address=:8081",
 		"--metrics-bind-address=:8443"))
 	g.Expect(container.Resources.Requests).To(Equal(corev1.ResourceList{
-		corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("64Mi"),
+		corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("128Mi"),
 	}))
 	g.Expect(container.Resources.Limits).To(Equal(corev1.ResourceList{
 		corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("256Mi"),
