@@ -53,9 +53,10 @@ forces one resync of every Security with the
 Graph requests of each tenant in both phases.
 
 Run it with ` + "`make bench`" + ` and pass flags in BENCH_ARGS, such as
-` + "`make bench BENCH_ARGS='-tenants 100 -latency 20ms'`" + `.
-` + "`go run ./hack/bench -h`" + ` lists the flags. The harness writes this
-file, so rerun it instead of editing the numbers.
+` + "`make bench BENCH_ARGS=\"-tenants 100 -latency 20ms -out /tmp/bench.md\"`" + `.
+` + "`go run ./hack/bench -h`" + ` lists the flags. Without ` + "`-out`" + `, the harness
+rewrites this file, so rerun it instead of editing the numbers, and give
+trial runs their own ` + "`-out`" + ` file.
 `)
 	writeMachine(&b, meta)
 	b.WriteString("\n## Results\n\n")
@@ -105,14 +106,16 @@ Columns:
 - **resync**: time from the first requested-at annotation until the harness
   saw the last Security report that it handled it.
 - **mean reconcile**: the manager's mean reconcile duration in each phase.
-- Graph request counts are per tenant: the highest over the tenants, or a
-  range when tenants differ.
+- Request counts at Graph and at the login host (token, discovery) are per
+  tenant: the highest over the tenants, or a range when tenants differ.
 - **discovery**: the tenant discovery request (OpenID configuration) that
   the Azure SDK sends before a credential's first token request.
 - **API requests**: the manager's Kubernetes API requests per tenant
   (rest_client_requests_total) in each phase.
-- **RSS per tenant**: the peak RSS above the manager's RSS before the first
-  Security existed, divided by the tenants.
+- **RSS above baseline per tenant**: the peak RSS above the manager's RSS
+  before the first Security existed, divided by the tenants. It includes
+  costs that do not grow with the fleet, so it falls as the fleet grows;
+  the growth target below uses the slope between fleet sizes instead.
 - **binary RSS**: resident pages of the manager's executable file
   (RssFile) after the resync. Most of them are resident before the first
   Security exists.
@@ -168,17 +171,29 @@ those other costs dominates.
 func apiFloorSentence(r Result, c Config) string {
 	puts := r.APIFirst["PUT"]
 	floor := max(0, puts-float64(c.KubeBurst)) / c.KubeQPS
-	var parts []string
-	for _, m := range slices.Sorted(maps.Keys(r.APIFirst)) {
-		parts = append(parts, fmt.Sprintf("%.2f %s", r.APIFirst[m]/float64(r.Tenants), m))
+	limit := fmt.Sprintf("so they fit within the burst of %d", c.KubeBurst)
+	if floor > 0 {
+		limit = "so they alone need at least " + seconds(time.Duration(floor*float64(time.Second)))
 	}
 	return fmt.Sprintf("At %d tenants the first sync took %s against a bound of %s, and a reconcile "+
-		"took %s on average. The manager sent %.2f Kubernetes API requests per tenant (%s). "+
+		"took %s on average. The manager sent %.2f Kubernetes API requests per tenant in the first "+
+		"sync (%s) and %.2f in the resync (%s). "+
 		"Its %.2f PUTs per tenant, the status updates of the Securities, share one client-side "+
-		"rate limit of %g per second with a burst of %d, so they alone need at least %s.",
+		"rate limit of %g per second with a burst of %d, %s.",
 		r.Tenants, seconds(r.Ready), seconds(r.Bound()), milliseconds(r.ReconcileFirst),
-		APIPerTenant(r.APIFirst, r.Tenants), strings.Join(parts, ", "),
-		puts/float64(r.Tenants), c.KubeQPS, c.KubeBurst, seconds(time.Duration(floor*float64(time.Second))))
+		APIPerTenant(r.APIFirst, r.Tenants), byMethod(r.APIFirst, r.Tenants),
+		APIPerTenant(r.APIAgain, r.Tenants), byMethod(r.APIAgain, r.Tenants),
+		puts/float64(r.Tenants), c.KubeQPS, c.KubeBurst, limit)
+}
+
+// byMethod lists the requests per tenant of each HTTP method, such as
+// "1.00 GET, 2.00 PUT".
+func byMethod(requests map[string]float64, tenants int) string {
+	var parts []string
+	for _, m := range slices.Sorted(maps.Keys(requests)) {
+		parts = append(parts, fmt.Sprintf("%.2f %s", requests[m]/float64(tenants), m))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // cpuSentence states how busy the machine was during the first sync and

@@ -34,7 +34,7 @@ var tableHeader = []string{
 	"tenants", "create", "all Ready", "bound", "ratio", "resync", "mean reconcile first / resync",
 	"first sync token / GET / PATCH", "discovery", "resync GET / PATCH / token",
 	"429 / other errors", "API requests first / resync",
-	"baseline RSS", "peak RSS", "RSS per tenant", "binary RSS", "heap in use", "CPU",
+	"baseline RSS", "peak RSS", "RSS above baseline per tenant", "binary RSS", "heap in use", "CPU",
 	"machine CPU busy first sync",
 }
 

@@ -91,6 +91,7 @@ func TestChecksWithoutTargetSize(t *testing.T) {
 
 	g.Expect(statusOf(checks, "Time to all Ready")).To(Equal(StatusNotMeasured))
 	g.Expect(statusOf(checks, "Manager peak RSS")).To(Equal(StatusNotMeasured))
+	g.Expect(statusOf(checks, "RSS growth")).To(Equal(StatusNotMeasured))
 }
 
 func TestChecksResyncWithExtraGet(t *testing.T) {
