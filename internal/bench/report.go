@@ -171,7 +171,7 @@ those other costs dominates.
 func apiFloorSentence(r Result, c Config) string {
 	puts := r.APIFirst["PUT"]
 	floor := max(0, puts-float64(c.KubeBurst)) / c.KubeQPS
-	limit := fmt.Sprintf("so they fit within the burst of %d", c.KubeBurst)
+	limit := "so they fit within the burst"
 	if floor > 0 {
 		limit = "so they alone need at least " + seconds(time.Duration(floor*float64(time.Second)))
 	}
