@@ -118,6 +118,8 @@ func (r *SecurityReconciler) restore(ctx context.Context, obj *v1alpha1.Security
 	if _, err := r.Graph.Patch(ctx, tenant, body); err != nil {
 		gout := r.graphFailure(ctx, tenant, "Failed to restore the original values", err)
 		out := restoreFailed(err.Error())
+		// The message carries request-ids; the cause must not.
+		out.cause = gout.cause
 		if gout.retrying {
 			out.message = fmt.Sprintf("Restoring the original values failed and is retried: %s. "+
 				"To delete without restoring, set the annotation %s: \"true\"",
@@ -173,6 +175,7 @@ type usedCredential struct {
 // the cache alone, because the tenant's owner still uses that entry.
 func (r *SecurityReconciler) forget(key types.NamespacedName) {
 	deleteObjectMetrics(key)
+	r.causes.Delete(key)
 	last, found := r.lastCredentials.LoadAndDelete(key)
 	if !found {
 		return

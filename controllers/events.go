@@ -21,6 +21,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
 )
@@ -43,7 +44,11 @@ const (
 // repeating error produces one Event rather than one per retry. The return
 // to Synced after a failure is an Event too.
 func (r *SecurityReconciler) recordTransition(obj *v1alpha1.Security, previous *metav1.Condition, out outcome) {
+	causeChanged := r.rememberCause(keyOf(obj), out)
 	if previous != nil && previous.Reason == out.reason {
+		if causeChanged {
+			r.event(obj, corev1.EventTypeWarning, out.reason, actionReconcile, out.message)
+		}
 		return
 	}
 	if out.ready {
@@ -68,4 +73,17 @@ func (r *SecurityReconciler) event(obj *v1alpha1.Security, eventType, reason, ac
 
 func joinNames(names []string) string {
 	return strings.Join(names, ", ")
+}
+
+// rememberCause keeps the cause of a stalled outcome per Security and
+// reports whether it differs from the one kept before. Any other outcome
+// drops the kept cause. After a restart nothing is kept, so the first
+// stall reports no change rather than repeating an Event.
+func (r *SecurityReconciler) rememberCause(key types.NamespacedName, out outcome) bool {
+	if !out.stalled || out.cause == "" {
+		r.causes.Delete(key)
+		return false
+	}
+	previous, found := r.causes.Swap(key, out.cause)
+	return found && previous.(string) != out.cause
 }

@@ -21,7 +21,9 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/securityoperator/security-operator/api/v1alpha1"
@@ -65,4 +67,40 @@ func eventReasons(t *testing.T, namespace string) []string {
 		reasons = append(reasons, e.Reason)
 	}
 	return reasons
+}
+
+// TestEventWhenStallCauseChanges fixes one problem of a stalled Security
+// and meets the next under the same reason: each cause gets its Event,
+// while a cause that repeats gets none.
+func TestEventWhenStallCauseChanges(t *testing.T) {
+	g := NewWithT(t)
+	tn := newTenant(t)
+	key := tn.security(t, "causes", map[string]any{"level": 1},
+		func(s *v1alpha1.Security) { s.Spec.Credentials.SecretRef.Name = "missing" })
+	waitForReason(t, key, v1alpha1.ReasonCredentialsInvalid)
+	g.Eventually(func() []string { return eventNotes(t, tn.namespace) }, timeout, interval).
+		Should(ConsistOf(ContainSubstring("not found")))
+
+	// The Secret now exists but lacks the clientID key.
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: tn.namespace, Name: "missing"}}
+	secret.Data = map[string][]byte{v1alpha1.SecretKeyClientSecret: []byte(tn.clientSecret)}
+	g.Expect(k8s.Create(context.Background(), secret)).To(Succeed())
+	g.Eventually(func() []string { return eventNotes(t, tn.namespace) }, timeout, interval).
+		Should(ConsistOf(ContainSubstring("not found"), ContainSubstring(v1alpha1.SecretKeyClientID)))
+
+	// The same cause again, from a resync, adds no Event.
+	requestResync(t, key)
+	g.Expect(eventNotes(t, tn.namespace)).To(HaveLen(2))
+}
+
+// eventNotes lists the notes of the events in namespace.
+func eventNotes(t *testing.T, namespace string) []string {
+	t.Helper()
+	list := &eventsv1.EventList{}
+	NewWithT(t).Expect(k8s.List(context.Background(), list, client.InNamespace(namespace))).To(Succeed())
+	notes := make([]string, 0, len(list.Items))
+	for _, e := range list.Items {
+		notes = append(notes, e.Note)
+	}
+	return notes
 }

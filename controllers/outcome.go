@@ -50,6 +50,11 @@ type outcome struct {
 	// logged is true when the phase that produced the outcome has logged
 	// the failure already.
 	logged bool
+	// cause identifies a stalled outcome's failure without the parts that
+	// change on every attempt, such as request-ids. When it changes while
+	// the reason stays, the user fixed one problem and met the next, which
+	// deserves an Event. Empty means no such Event.
+	cause string
 }
 
 func synced(message string) outcome {
@@ -65,7 +70,16 @@ func suspended() outcome {
 }
 
 func stalled(reason, format string, args ...any) outcome {
-	return outcome{reason: reason, message: fmt.Sprintf(format, args...), stalled: true}
+	message := fmt.Sprintf(format, args...)
+	return outcome{reason: reason, message: message, stalled: true, cause: message}
+}
+
+// stalledByGraph is stalled with Graph's error, whose cause leaves out the
+// request-ids and the Retry-After.
+func stalledByGraph(reason string, gerr *graph.Error) outcome {
+	out := stalled(reason, "%s", gerr.Error())
+	out.cause = gerr.Cause()
+	return out
 }
 
 // fromGraphError turns a failed Graph or token call into an outcome whose
@@ -95,11 +109,11 @@ func fromGraphError(err error) outcome {
 				err:      gerr,
 			}
 		}
-		return stalled(v1alpha1.ReasonAuthenticationFailed, "%s", msg)
+		return stalledByGraph(v1alpha1.ReasonAuthenticationFailed, gerr)
 	case graph.ClassPermission:
-		return stalled(v1alpha1.ReasonPermissionDenied, "%s", msg)
+		return stalledByGraph(v1alpha1.ReasonPermissionDenied, gerr)
 	case graph.ClassRejected:
-		return stalled(v1alpha1.ReasonPropertiesRejected, "%s", msg)
+		return stalledByGraph(v1alpha1.ReasonPropertiesRejected, gerr)
 	case graph.ClassThrottled:
 		return outcome{
 			reason:       v1alpha1.ReasonThrottled,

@@ -78,6 +78,9 @@ type SecurityReconciler struct {
 	// count of throttled reconciles in a row, so that the delay grows while
 	// Graph keeps throttling, and the end of the current wait.
 	throttles sync.Map
+	// causes holds the cause of each stalled Security, by namespace/name,
+	// so that a new cause under the same reason gets an Event.
+	causes sync.Map
 	// tenantLocks holds a *sync.Mutex per tenant key (cloud and tenant ID),
 	// so that the Securities of one tenant reconcile one at a time. Only the
 	// leader reconciles, so a lock in this process is enough.

@@ -157,7 +157,9 @@ func (r *SecurityReconciler) sync(
 		out := stalled(v1alpha1.ReasonDriftDetected,
 			"Graph differs from the spec in %s; driftPolicy is Report, so nothing is patched",
 			joinNames(drifted))
-		out.logged = true
+		// reportDrift has already sent an Event for a new set of drifted
+		// properties.
+		out.logged, out.cause = true, ""
 		return out
 	}
 	toPatch := r.patchable(obj, drifted)

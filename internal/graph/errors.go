@@ -91,6 +91,23 @@ type Error struct {
 // request identifiers.
 func (e *Error) Error() string {
 	var b strings.Builder
+	b.WriteString(e.Cause())
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
+	}
+	if e.RequestID != "" {
+		b.WriteString("; request-id " + e.RequestID)
+	}
+	if e.ClientRequestID != "" {
+		b.WriteString("; client-request-id " + e.ClientRequestID)
+	}
+	return b.String()
+}
+
+// Cause is Error without the parts that differ between attempts of the
+// same failure: the Retry-After and the request-ids.
+func (e *Error) Cause() string {
+	var b strings.Builder
 	if e.Token {
 		fmt.Fprintf(&b, "token for graph %s security failed", e.Method)
 	} else {
@@ -104,16 +121,6 @@ func (e *Error) Error() string {
 		if part != "" {
 			b.WriteString(": " + part)
 		}
-	}
-
-	if e.RetryAfter > 0 {
-		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
-	}
-	if e.RequestID != "" {
-		b.WriteString("; request-id " + e.RequestID)
-	}
-	if e.ClientRequestID != "" {
-		b.WriteString("; client-request-id " + e.ClientRequestID)
 	}
 	return b.String()
 }
