@@ -51,7 +51,10 @@ var propertyName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,127}$`)
 func desiredProperties(obj *v1alpha1.Security) (map[string]json.RawMessage, outcome, bool) {
 	desired := make(map[string]json.RawMessage, len(obj.Spec.Properties))
 	size := 0
-	for name, value := range obj.Spec.Properties {
+	// Sorted, so that a spec with several bad names always names the same
+	// one, and its Event is not repeated with another name each time.
+	for _, name := range slices.Sorted(maps.Keys(obj.Spec.Properties)) {
+		value := obj.Spec.Properties[name]
 		if msg := invalidName(name, obj.Spec.Properties); msg != "" {
 			return nil, stalled(v1alpha1.ReasonInvalidSpec, "spec.properties: %q %s", name, msg), false
 		}
@@ -150,8 +153,9 @@ func (r *SecurityReconciler) sync(
 		return r.markSynced(obj)
 	}
 	if obj.Spec.DriftPolicy == v1alpha1.DriftPolicyReport {
-		// The state the user asked for, not a failure: logged at info level,
-		// once per sync interval.
+		// The state the user asked for, not a failure: logged at info level
+		// on each reconcile, which is once per sync interval unless the
+		// object or its Secret changes.
 		log.FromContext(ctx).Info("Graph differs from the spec; driftPolicy Report leaves it",
 			"drifted", drifted)
 		out := stalled(v1alpha1.ReasonDriftDetected,

@@ -77,6 +77,9 @@ type Error struct {
 	RequestID string
 	// ClientRequestID is the client-request-id sent with the last attempt.
 	ClientRequestID string
+	// EntraCode is the first AADSTS number of a token request that
+	// Microsoft Entra rejected, such as 7000215 for a wrong secret, or 0.
+	EntraCode int
 	// RetryAfter is how long to wait before retrying, for Throttled and
 	// Unavailable errors, when the server sent Retry-After or when in-call
 	// retries ran out. Zero means no advice.
@@ -91,7 +94,8 @@ type Error struct {
 // request identifiers.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Cause())
+	b.WriteString(e.head())
+	e.writeParts(&b, e.Code, truncate(oneLine(e.Message), maxMessage))
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
 	}
@@ -105,8 +109,22 @@ func (e *Error) Error() string {
 }
 
 // Cause is Error without the parts that differ between attempts of the
-// same failure: the Retry-After and the request-ids.
+// same failure: the Retry-After and the request-ids. For a token request
+// that Microsoft Entra rejected, it names the AADSTS number instead of
+// the description, which can hold trace ids and the current time.
 func (e *Error) Cause() string {
+	var b strings.Builder
+	b.WriteString(e.head())
+	detail := truncate(oneLine(e.Message), maxMessage)
+	if e.Token && e.EntraCode != 0 {
+		detail = fmt.Sprintf("AADSTS%d", e.EntraCode)
+	}
+	e.writeParts(&b, e.Code, detail)
+	return b.String()
+}
+
+// head names the call, the status and the class.
+func (e *Error) head() string {
 	var b strings.Builder
 	if e.Token {
 		fmt.Fprintf(&b, "token for graph %s security failed", e.Method)
@@ -117,12 +135,15 @@ func (e *Error) Cause() string {
 		fmt.Fprintf(&b, " with status %d", e.StatusCode)
 	}
 	fmt.Fprintf(&b, " (%s)", e.Class)
-	for _, part := range []string{e.Code, truncate(oneLine(e.Message), maxMessage)} {
+	return b.String()
+}
+
+func (e *Error) writeParts(b *strings.Builder, parts ...string) {
+	for _, part := range parts {
 		if part != "" {
 			b.WriteString(": " + part)
 		}
 	}
-	return b.String()
 }
 
 // Unwrap returns the underlying cause.

@@ -39,3 +39,27 @@ func TestCauseLeavesOutAttemptDetails(t *testing.T) {
 	again.RequestID, again.ClientRequestID, again.RetryAfter = "req-2", "client-2", time.Second
 	g.Expect(again.Cause()).To(Equal(e.Cause()), "another attempt of the same failure")
 }
+
+func TestTokenCauseNamesEntraCode(t *testing.T) {
+	g := NewWithT(t)
+	e := &Error{
+		Class: ClassAuthentication, Method: "GET", Token: true, StatusCode: 401,
+		Code: "invalid_client", EntraCode: 700024,
+		Message: "token request rejected: AADSTS700024: Client assertion is not within its valid " +
+			"time range. Current time: 2026-12-04T19:40:01Z, assertion valid from 2026-12-04T18:00:00Z",
+	}
+	g.Expect(e.Cause()).To(Equal(
+		"token for graph GET security failed with status 401 (AuthenticationFailed): invalid_client: AADSTS700024"))
+	g.Expect(e.Error()).To(ContainSubstring("Current time"), "the message keeps the description")
+
+	e.EntraCode = 0
+	g.Expect(e.Cause()).To(ContainSubstring("Current time"), "without a number the description is all there is")
+}
+
+func TestFirstLineDropsTraceIDs(t *testing.T) {
+	g := NewWithT(t)
+	g.Expect(firstLine("AADSTS7000215: Invalid client secret provided. Trace ID: f6fa Correlation ID: 2786 " +
+		"Timestamp: 2024-06-04 11:40:28Z")).To(Equal("AADSTS7000215: Invalid client secret provided."))
+	g.Expect(firstLine("AADSTS7000215: Invalid client secret provided.\r\nTrace ID: f6fa")).
+		To(Equal("AADSTS7000215: Invalid client secret provided."))
+}

@@ -116,6 +116,9 @@ func fillFromTokenResponse(e *Error, resp *http.Response) {
 		return
 	}
 	e.Code = truncate(oneLine(aad.Error), maxMessage)
+	if len(aad.ErrorCodes) > 0 && aad.ErrorCodes[0] > 0 {
+		e.EntraCode = aad.ErrorCodes[0]
+	}
 	e.Message = "token request rejected: " + truncate(
 		oneLine(firstLine(aad.Description)),
 		maxMessage,
@@ -128,11 +131,16 @@ func fillFromTokenResponse(e *Error, resp *http.Response) {
 	}
 }
 
-// firstLine returns s up to its first line break. Microsoft Entra appends
-// trace and correlation ids and a timestamp on further lines.
+// firstLine returns s up to its first line break or its " Trace ID:".
+// Microsoft Entra appends trace and correlation ids and a timestamp, on
+// further lines or on the same one. RequestID and ClientRequestID hold
+// the ids already.
 func firstLine(s string) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		return s[:i]
+		s = s[:i]
+	}
+	if i := strings.Index(s, " Trace ID:"); i >= 0 {
+		s = s[:i]
 	}
 	return s
 }
