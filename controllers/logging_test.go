@@ -49,3 +49,38 @@ func stalledLogLine(namespace string) string {
 	}
 	return ""
 }
+
+// TestReportDriftLoggedAsInfo checks that drift under driftPolicy Report
+// is logged at info level with the object and the tenant, and never at
+// error level.
+func TestReportDriftLoggedAsInfo(t *testing.T) {
+	g := NewWithT(t)
+	tn := newTenant(t)
+	tn.setGraph(t, map[string]any{"level": 1})
+	key := tn.security(t, "reportlog", map[string]any{"level": 2},
+		func(s *v1alpha1.Security) { s.Spec.DriftPolicy = v1alpha1.DriftPolicyReport })
+	waitForReason(t, key, v1alpha1.ReasonDriftDetected)
+	requestResync(t, key)
+
+	var infoLines, errorLines []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if !strings.Contains(line, tn.namespace) {
+			continue
+		}
+		if strings.Contains(line, "\tERROR\t") {
+			errorLines = append(errorLines, line)
+		}
+		if strings.Contains(line, "driftPolicy Report leaves it") {
+			infoLines = append(infoLines, line)
+		}
+	}
+	g.Expect(errorLines).To(BeEmpty())
+	g.Expect(infoLines).NotTo(BeEmpty())
+	for _, line := range infoLines {
+		g.Expect(line).To(ContainSubstring("\tINFO\t"))
+		g.Expect(line).To(ContainSubstring(`"name": "reportlog"`))
+		g.Expect(line).To(ContainSubstring(`"namespace": "` + tn.namespace + `"`))
+		g.Expect(line).To(ContainSubstring(`"tenant": "` + tn.id + `"`))
+		g.Expect(line).To(ContainSubstring(`"drifted": ["level"]`))
+	}
+}
