@@ -62,7 +62,7 @@ func (r *SecurityReconciler) tenant(ctx context.Context, obj *v1alpha1.Security)
 	if err != nil {
 		return graph.Tenant{}, credentialsOutcome(err), false
 	}
-	r.lastCredentials.Store(keyOf(obj), usedCredential{cloud: src.Cloud, tenantID: src.TenantID, credential: cred})
+	r.lastCredentials.Store(keyOf(obj), cred)
 	return graph.Tenant{
 		ID:         obj.Spec.TenantID,
 		Cloud:      cloudName(obj),

@@ -146,12 +146,11 @@ func (r *SecurityReconciler) restoreTenant(ctx context.Context, obj *v1alpha1.Se
 	if !found {
 		return tenant, out, false
 	}
-	used := last.(usedCredential)
 	return graph.Tenant{
 		ID:         obj.Spec.TenantID,
 		Cloud:      cloudName(obj),
 		Version:    graphVersion(obj),
-		Credential: used.credential,
+		Credential: last.(azcore.TokenCredential),
 	}, outcome{}, true
 }
 
@@ -160,14 +159,6 @@ func restoreFailed(cause string) outcome {
 		"Could not restore the original values before deletion: %s. "+
 			"Fix the cause, or set the annotation %s: \"true\" to delete without restoring",
 		cause, v1alpha1.AnnotationSkipRestore)
-}
-
-// usedCredential is the credential a Security used last, with the tenant
-// it is cached under.
-type usedCredential struct {
-	cloud      v1alpha1.Cloud
-	tenantID   string
-	credential azcore.TokenCredential
 }
 
 // forget drops what the operator keeps in memory for a deleted Security. A
@@ -180,8 +171,7 @@ func (r *SecurityReconciler) forget(key types.NamespacedName) {
 	if !found {
 		return
 	}
-	used := last.(usedCredential)
-	r.Credentials.Forget(used.cloud, used.tenantID)
+	r.Credentials.Release(last.(azcore.TokenCredential))
 }
 
 // skipRestore reports whether the skip-restore annotation is set to a true

@@ -50,6 +50,7 @@ type GraphClient interface {
 type CredentialCache interface {
 	Credential(src credentials.Source) (azcore.TokenCredential, error)
 	Forget(cloud v1alpha1.Cloud, tenantID string)
+	Release(cred azcore.TokenCredential)
 }
 
 // SecurityReconciler reconciles Security objects.

@@ -171,6 +171,26 @@ func (c *Cache) Forget(cl v1alpha1.Cloud, tenantID string) {
 	}
 }
 
+// Release drops cred from the cache if the cache still holds it, such as
+// when the Security that used it is deleted. Unlike Forget, it leaves the
+// tenant's other credentials alone, such as the one of a Security that
+// took the tenant over with another app.
+func (c *Cache) Release(cred azcore.TokenCredential) {
+	var dropped *tokenCredential
+	c.mu.Lock()
+	for k, e := range c.entries {
+		if azcore.TokenCredential(e.credential) == cred {
+			dropped = e.credential
+			delete(c.entries, k)
+		}
+	}
+	c.o.Metrics.SetCachedCredentials(len(c.entries))
+	c.mu.Unlock()
+	if dropped != nil {
+		dropped.clear()
+	}
+}
+
 // Len returns the number of cached credentials.
 func (c *Cache) Len() int {
 	c.mu.Lock()

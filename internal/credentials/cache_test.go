@@ -521,3 +521,33 @@ func TestConcurrentRotationAndForget(t *testing.T) {
 		g.Expect(s.Counts(tn).Token).To(BeNumerically(">", 0), "token requests of tenant %s", tn)
 	}
 }
+
+// TestReleaseDropsOnlyThatCredential checks that a deleted Security's
+// credential goes, while another app's credential for the same tenant
+// stays with its token.
+func TestReleaseDropsOnlyThatCredential(t *testing.T) {
+	g := NewWithT(t)
+	s, c := emulatorCache(t, Options{})
+	const otherClient = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb"
+	s.AddSecretApp(tenantID, otherClient, secret)
+	deleted, err := c.Credential(secretSource())
+	g.Expect(err).NotTo(HaveOccurred())
+	peerSource := secretSource()
+	peerSource.ClientID = otherClient
+	peer, err := c.Credential(peerSource)
+	g.Expect(err).NotTo(HaveOccurred())
+	_, err = getToken(peer)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	c.Release(deleted)
+	g.Expect(c.Len()).To(Equal(1))
+	again, err := c.Credential(peerSource)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(again).To(BeIdenticalTo(peer))
+	_, err = getToken(again)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(s.Counts(tenantID).Token).To(Equal(int64(1)), "the peer's token was kept")
+
+	c.Release(deleted)
+	g.Expect(c.Len()).To(Equal(1), "releasing twice changes nothing")
+}
