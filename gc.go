@@ -26,7 +26,7 @@ import (
 // as its Securities do (the informer cache, indexes, tokens), so the
 // default lets as much garbage pile up as there are live objects.
 // docs/performance.md has the measured memory and CPU at 100 and at this
-// value; Prometheus made the same change to 75 in v2.53.
+// value. Prometheus made the same change to 75 in v2.53.0.
 const defaultGCPercent = 75
 
 // setGCPercent applies defaultGCPercent unless GOGC is set, so that an

@@ -118,7 +118,7 @@ func (r *SecurityReconciler) restore(ctx context.Context, obj *v1alpha1.Security
 	if _, err := r.Graph.Patch(ctx, tenant, body); err != nil {
 		gout := r.graphFailure(ctx, tenant, "Failed to restore the original values", err)
 		out := restoreFailed(err.Error())
-		// The message carries request-ids; the cause must not.
+		// The message contains request-ids, so the cause comes from gout.
 		out.cause = gout.cause
 		if gout.retrying {
 			out.message = fmt.Sprintf("Restoring the original values failed and is retried: %s. "+

@@ -75,11 +75,11 @@ type SecurityReconciler struct {
 	// namespace/name, so that deletion with deletionPolicy Restore still
 	// works when the Secret was deleted first.
 	lastCredentials sync.Map
-	// throttles holds a throttle per tenant key (cloud and tenant ID): the
+	// throttles contains a throttle per tenant key (cloud and tenant ID): the
 	// count of throttled reconciles in a row, so that the delay grows while
 	// Graph keeps throttling, and the end of the current wait.
 	throttles sync.Map
-	// causes holds the cause of each stalled Security, by namespace/name,
+	// causes contains the cause of each stalled Security, by namespace/name,
 	// so that a new cause under the same reason gets an Event.
 	causes sync.Map
 	// tenantLocks holds a *sync.Mutex per tenant key (cloud and tenant ID),

@@ -153,7 +153,7 @@ func (r *SecurityReconciler) sync(
 		return r.markSynced(obj)
 	}
 	if obj.Spec.DriftPolicy == v1alpha1.DriftPolicyReport {
-		// The state the user asked for, not a failure: logged at info level
+		// The state the user requested, not a failure: logged at info level
 		// on each reconcile, which is once per sync interval unless the
 		// object or its Secret changes.
 		log.FromContext(ctx).Info("Graph differs from the spec; driftPolicy Report leaves it",

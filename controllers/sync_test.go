@@ -117,8 +117,8 @@ func TestReportPolicyNeverPatches(t *testing.T) {
 	g.Expect(tn.graphValue("level")).To(Equal(float64(1)))
 	g.Expect(obj.Status.OriginalProperties).To(BeEmpty())
 
-	// The drift the user asked to see is logged as information, not as an
-	// error with a stack trace.
+	// Report mode is what the user requested, so the drift is logged as
+	// information, not as an error with a stack trace.
 	g.Eventually(func() string { return logs.String() }, timeout, interval).
 		Should(ContainSubstring("driftPolicy Report leaves it"))
 	g.Expect(stalledLogLine(tn.namespace)).To(BeEmpty())

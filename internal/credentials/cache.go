@@ -171,7 +171,7 @@ func (c *Cache) Forget(cl v1alpha1.Cloud, tenantID string) {
 	}
 }
 
-// Release drops cred from the cache if the cache still holds it, such as
+// Release drops cred from the cache if the cache still contains it, such as
 // when the Security that used it is deleted. Unlike Forget, it leaves the
 // tenant's other credentials alone, such as the one of a Security that
 // took the tenant over with another app.

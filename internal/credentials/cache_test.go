@@ -454,18 +454,19 @@ func TestTokenRequestCost(t *testing.T) {
 	g.Expect(counts.Discovery).To(Equal(int64(3)))
 }
 
-// TestForgetClearsHeldCredential checks that a credential held outside the
-// cache, as the reconciler keeps one for deletion, loses its token on Forget.
-func TestForgetClearsHeldCredential(t *testing.T) {
+// TestForgetClearsCallerCredential checks that a credential a caller keeps
+// outside the cache, as the reconciler does for deletion, loses its token on
+// Forget.
+func TestForgetClearsCallerCredential(t *testing.T) {
 	g := NewWithT(t)
 	s, c := emulatorCache(t, Options{})
-	held, err := c.Credential(secretSource())
+	callerCredential, err := c.Credential(secretSource())
 	g.Expect(err).NotTo(HaveOccurred())
-	first, err := getToken(held)
+	first, err := getToken(callerCredential)
 	g.Expect(err).NotTo(HaveOccurred())
 
 	c.Forget(v1alpha1.CloudPublic, tenantID)
-	second, err := getToken(held)
+	second, err := getToken(callerCredential)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(second.Token).NotTo(Equal(first.Token))
 	g.Expect(s.Counts(tenantID).Token).To(Equal(int64(2)))
@@ -473,9 +474,9 @@ func TestForgetClearsHeldCredential(t *testing.T) {
 }
 
 // TestConcurrentRotationAndForget runs token requests for three tenants
-// from many goroutines while Secrets rotate and Forget drops entries. Run
-// it with -race to check the locking; without, it checks that every token
-// request succeeds.
+// from many goroutines while Secrets rotate and Forget drops entries. With
+// -race it checks the locking, and without, that every token request
+// succeeds.
 func TestConcurrentRotationAndForget(t *testing.T) {
 	g := NewWithT(t)
 	s := emulatortest.Start(t, emulator.Options{})

@@ -32,9 +32,10 @@ const expiryMargin = 5 * time.Minute
 
 // tokenCredential is the credential that Cache hands out. It keeps the
 // last token and builds an azidentity credential only to request a new
-// one, and drops it after the request. An azidentity credential holds an
-// MSAL client with its own token cache, authority metadata and HTTP
-// pipeline, about 9 KiB, and one operator keeps a credential per tenant.
+// one, and drops it after the request. An azidentity credential contains
+// an MSAL client with its own token cache, authority metadata and HTTP
+// pipeline, about 9 KiB in a heap profile, and one operator keeps a
+// credential per tenant.
 type tokenCredential struct {
 	src   Source
 	build func(Source) (azcore.TokenCredential, error)
@@ -65,7 +66,8 @@ func newTokenCredential(
 // GetToken implements azcore.TokenCredential. It returns the last token
 // while it is valid for the same scopes for more than expiryMargin and
 // before its refresh time, and otherwise requests a new one. Concurrent
-// callers share one request.
+// callers wait for each other, so the second one reuses the first one's
+// token.
 func (t *tokenCredential) GetToken(
 	ctx context.Context,
 	opts policy.TokenRequestOptions,

@@ -113,7 +113,7 @@ func TestTokenRequestedForOtherScopesOrClaims(t *testing.T) {
 	g.Expect(tok.Token).To(Equal("token-3"))
 }
 
-func TestTokenRefreshKeepsOldTokenOnFailure(t *testing.T) {
+func TestFailedRefreshKeepsValidToken(t *testing.T) {
 	g := NewWithT(t)
 	i := &issuer{
 		clock:    testingclock.NewFakeClock(time.Now()),

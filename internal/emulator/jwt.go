@@ -25,7 +25,7 @@ import (
 
 // accessToken returns a token shaped like a Microsoft Entra app-only
 // access token for Graph: a JWT with the usual claims and a random RSA-size
-// signature, about 1.8 KB. The emulator never verifies the signature; it
+// signature, about 1.8 KB. The emulator does not verify the signature, but
 // looks the whole string up in its token store. The size matters because
 // clients keep the token in memory and send it with every request, so a
 // short opaque token would understate what a client costs.

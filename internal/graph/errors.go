@@ -111,7 +111,11 @@ func (e *Error) Error() string {
 // Cause is Error without the parts that differ between attempts of the
 // same failure: the Retry-After and the request-ids. For a token request
 // that Microsoft Entra rejected, it names the AADSTS number instead of
-// the description, which can hold trace ids and the current time.
+// the description, which can contain trace ids and the current time.
+//
+// NOTE: for a body that is not a Graph error, such as a proxy's page, the
+// message names the body's size, so a page whose size varies per request
+// gives a new cause each time.
 func (e *Error) Cause() string {
 	var b strings.Builder
 	b.WriteString(e.head())
